@@ -1,0 +1,33 @@
+// Building decisions: the few shapes a rule set returns. Keeps every rule set's responses
+// consistent with the wire contract (reference admission-webhooks.md §1.2, §2.3).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "freightgate/admission/engine.h"
+
+namespace freightgate::admission {
+
+// Allowed, no patch.
+Decision allow(const AdmissionRequest& req, std::vector<std::string> warnings = {});
+
+// Denied: allowed=false, code 403, reason Forbidden, `message` as kubectl will print it after
+// `admission webhook "<name>" denied the request: `.
+Decision deny(const AdmissionRequest& req, std::string message);
+
+// Allowed with the JSON Patch that turns req.object into `desired` (json::diff), checked so that
+// it never adds under a missing parent. An empty diff is a plain allow.
+Decision mutate_to(const AdmissionRequest& req, const nlohmann::json& desired,
+                   std::vector<std::string> warnings = {});
+
+// No decision possible: HTTP 500 (Internal) or 400 (BadRequest).
+Decision fail(const AdmissionRequest& req, FailureKind kind, std::string message);
+
+// Warnings must be short and free of control characters: trims to 120 chars, replaces
+// newlines/tabs with spaces.
+std::string clean_warning(std::string w);
+
+}  // namespace freightgate::admission

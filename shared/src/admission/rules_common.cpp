@@ -1,0 +1,447 @@
+#include "rules_common.h"
+
+#include <cctype>
+#include <filesystem>
+#include <regex>
+#include <system_error>
+#include <vector>
+
+#include "freightgate/model/kargo.h"
+
+namespace freightgate::admission::rules {
+
+namespace {
+
+bool alnum_lower(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+std::string dq(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+// path.Match-style glob: '*' any run, '?' one char, '[...]' a class ('!' or '^' negates,
+// ranges a-z). Returns false on a malformed class.
+bool glob_match(std::string_view pat, std::string_view s) {
+  size_t p = 0, i = 0, star_p = std::string_view::npos, star_i = 0;
+  auto match_class = [&](size_t& pp, char c, bool& ok) {
+    // pat[pp] == '['
+    size_t q = pp + 1;
+    bool neg = q < pat.size() && (pat[q] == '!' || pat[q] == '^');
+    if (neg) ++q;
+    bool matched = false, first = true;
+    while (q < pat.size() && (pat[q] != ']' || first)) {
+      first = false;
+      char lo = pat[q], hi = lo;
+      if (q + 2 < pat.size() && pat[q + 1] == '-' && pat[q + 2] != ']') {
+        hi = pat[q + 2];
+        q += 2;
+      }
+      if (c >= lo && c <= hi) matched = true;
+      ++q;
+    }
+    if (q >= pat.size()) {
+      ok = false;
+      return false;
+    }
+    pp = q + 1;
+    return matched != neg;
+  };
+  while (i < s.size()) {
+    if (p < pat.size() && pat[p] == '*') {
+      star_p = p++;
+      star_i = i;
+      continue;
+    }
+    if (p < pat.size()) {
+      bool ok = true;
+      if (pat[p] == '[') {
+        size_t pp = p;
+        bool m = match_class(pp, s[i], ok);
+        if (!ok) return false;
+        if (m) {
+          p = pp;
+          ++i;
+          continue;
+        }
+      } else if (pat[p] == '?' || pat[p] == s[i]) {
+        ++p;
+        ++i;
+        continue;
+      }
+    }
+    if (star_p == std::string_view::npos) return false;
+    p = star_p + 1;
+    i = ++star_i;
+  }
+  while (p < pat.size() && pat[p] == '*') ++p;
+  return p == pat.size();
+}
+
+}  // namespace
+
+std::string describe(std::string_view kind, std::string_view ns, std::string_view name) {
+  std::string out = std::string(kind) + " " + dq(name);
+  if (!ns.empty()) out += " in namespace " + dq(ns);
+  return out;
+}
+
+const nlohmann::json& subject_object(const AdmissionRequest& req) {
+  return req.operation == "DELETE" || req.object.is_null() ? req.oldObject : req.object;
+}
+
+std::string describe(const AdmissionRequest& req) {
+  const nlohmann::json& obj = subject_object(req);
+  std::string name = req.name;
+  std::string kind = req.kind.kind;
+  if (obj.is_object()) {
+    if (kind.empty()) kind = obj.value("kind", std::string());
+    const nlohmann::json& meta = obj.contains("metadata") ? obj["metadata"] : nlohmann::json();
+    if (meta.is_object()) {
+      if (meta.contains("name") && meta["name"].is_string() &&
+          !meta["name"].get<std::string>().empty()) {
+        name = meta["name"].get<std::string>();
+      } else if (name.empty() && meta.contains("generateName") &&
+                 meta["generateName"].is_string()) {
+        name = meta["generateName"].get<std::string>() + "*";
+      }
+    }
+  }
+  return describe(kind, req.namespace_, name);
+}
+
+std::string message(std::string_view who, std::string_view field, std::string_view text) {
+  std::string out(who);
+  out += ": ";
+  if (!field.empty()) {
+    out += field;
+    out += ": ";
+  }
+  out += text;
+  return out;
+}
+
+Decision deny_invalid(const AdmissionRequest& req, const Error& error) {
+  std::string text = error.message;
+  if (text.empty()) text = "invalid";
+  return deny(req, message(describe(req), error.path, text));
+}
+
+bool is_dns1123_label(std::string_view s) {
+  if (s.empty() || s.size() > 63) return false;
+  if (!alnum_lower(s.front()) || !alnum_lower(s.back())) return false;
+  for (char c : s) {
+    if (!alnum_lower(c) && c != '-') return false;
+  }
+  return true;
+}
+
+bool is_dns1123_subdomain(std::string_view s) {
+  if (s.empty() || s.size() > 253) return false;
+  size_t start = 0;
+  while (true) {
+    size_t dot = s.find('.', start);
+    std::string_view part = s.substr(start, dot == std::string_view::npos ? s.npos : dot - start);
+    // Each part: [a-z0-9]([-a-z0-9]*[a-z0-9])? (no 63 limit per part for subdomains).
+    if (part.empty() || !alnum_lower(part.front()) || !alnum_lower(part.back())) return false;
+    for (char c : part) {
+      if (!alnum_lower(c) && c != '-') return false;
+    }
+    if (dot == std::string_view::npos) return true;
+    start = dot + 1;
+  }
+}
+
+std::string dns1123_label_problem(std::string_view s) {
+  if (is_dns1123_label(s)) return "";
+  return dq(s) +
+         " is not a valid DNS-1123 label; use at most 63 lowercase letters, digits and '-', "
+         "starting and ending with a letter or digit";
+}
+
+std::string dns1123_subdomain_problem(std::string_view s) {
+  if (is_dns1123_subdomain(s)) return "";
+  return dq(s) +
+         " is not a valid Kubernetes name; use at most 253 lowercase letters, digits, '-' and "
+         "'.', starting and ending with a letter or digit";
+}
+
+std::string project_problem(const state::Snapshot& snapshot, std::string_view ns) {
+  if (ns.empty()) return "the object has no namespace; create it in a Kargo project namespace";
+  if (snapshot.is_project(ns)) return "";
+  if (snapshot.namespace_(ns) == nullptr) {
+    return "namespace " + dq(ns) + " is not a Kargo project; create Project " + dq(ns) + " first";
+  }
+  return "namespace " + dq(ns) + " is not a Kargo project (missing label \"" +
+         std::string(kProjectLabel) + "\": \"true\"); create Project " + dq(ns) +
+         " or label the namespace";
+}
+
+std::string name_pattern_problem(std::string_view pattern) {
+  if (pattern.empty()) return "";
+  size_t colon = pattern.find(':');
+  if (colon == std::string_view::npos) {
+    // An exact Stage name.
+    std::string p = dns1123_subdomain_problem(pattern);
+    return p.empty() ? "" : p + " (or prefix a pattern with \"regex:\" or \"glob:\")";
+  }
+  std::string_view kind = pattern.substr(0, colon);
+  std::string_view body = pattern.substr(colon + 1);
+  if (kind == "regex" || kind == "regexp") {
+    try {
+      std::regex re{std::string(body), std::regex::ECMAScript};
+    } catch (const std::regex_error& e) {
+      return "regular expression " + dq(body) + " does not parse (" + e.what() +
+             "); fix the expression";
+    }
+    return "";
+  }
+  if (kind == "glob") {
+    for (size_t i = 0; i < body.size(); ++i) {
+      if (body[i] != '[') continue;
+      size_t close = body.find(']', i + 2);  // "[]...]" starts with a literal ']'
+      if (close == std::string_view::npos) {
+        return "glob " + dq(body) + " has an unterminated '[' class; close it with ']'";
+      }
+      i = close;
+    }
+    return "";
+  }
+  return "invalid pattern identifier " + dq(kind) +
+         ": must be \"regex\", \"regexp\" or \"glob\" (or an exact Stage name without ':')";
+}
+
+bool name_pattern_matches(std::string_view pattern, std::string_view name) {
+  size_t colon = pattern.find(':');
+  if (colon == std::string_view::npos) return pattern == name;
+  std::string_view kind = pattern.substr(0, colon);
+  std::string_view body = pattern.substr(colon + 1);
+  if (kind == "regex" || kind == "regexp") {
+    try {
+      return std::regex_search(std::string(name),
+                               std::regex{std::string(body), std::regex::ECMAScript});
+    } catch (const std::regex_error&) {
+      return false;
+    }
+  }
+  if (kind == "glob") return glob_match(body, name);
+  return false;
+}
+
+std::string label_selector_problem(const nlohmann::json& selector, const std::string& path) {
+  if (!selector.is_object()) return "";
+  if (selector.contains("matchLabels")) {
+    const auto& ml = selector["matchLabels"];
+    if (!ml.is_object() && !ml.is_null()) return path + ".matchLabels: must be a map of strings";
+  }
+  if (!selector.contains("matchExpressions")) return "";
+  const auto& exprs = selector["matchExpressions"];
+  if (exprs.is_null()) return "";
+  if (!exprs.is_array()) return path + ".matchExpressions: must be a list";
+  for (size_t i = 0; i < exprs.size(); ++i) {
+    const std::string at = path + ".matchExpressions[" + std::to_string(i) + "]";
+    const auto& e = exprs[i];
+    if (!e.is_object()) return at + ": must be an object {key, operator, values}";
+    std::string key = e.value("key", std::string());
+    std::string op = e.value("operator", std::string());
+    size_t nvalues = e.contains("values") && e["values"].is_array() ? e["values"].size() : 0;
+    if (key.empty()) return at + ".key: required; name the label to match";
+    if (op == "In" || op == "NotIn") {
+      if (nvalues == 0) return at + ".values: must be non-empty when operator is " + op;
+    } else if (op == "Exists" || op == "DoesNotExist") {
+      if (nvalues != 0) return at + ".values: must be empty when operator is " + op;
+    } else {
+      return at + ".operator: " + dq(op) +
+             " is not a valid operator; use In, NotIn, Exists or DoesNotExist";
+    }
+  }
+  return "";
+}
+
+Result<bool> may_on_stage(const Context& ctx, const UserInfo& user, std::string_view verb,
+                          std::string_view ns, std::string_view stage) {
+  ResourceAttributes attrs;
+  attrs.verb = std::string(verb);
+  attrs.group = model::kKargoGroup;
+  attrs.resource = "stages";
+  attrs.name = std::string(stage);
+  attrs.namespace_ = std::string(ns);
+  return ctx.authorizer.allowed(user, attrs);
+}
+
+std::string kubernetes_actor(const UserInfo& user) { return "kubernetes:" + user.username; }
+
+namespace {
+std::string meta_value(const nlohmann::json& obj, const char* map, const std::string& key) {
+  if (!obj.is_object()) return "";
+  auto m = obj.find("metadata");
+  if (m == obj.end() || !m->is_object()) return "";
+  auto l = m->find(map);
+  if (l == m->end() || !l->is_object()) return "";
+  auto v = l->find(key);
+  return v != l->end() && v->is_string() ? v->get<std::string>() : "";
+}
+
+void set_meta_value(nlohmann::json& obj, const char* map, const std::string& key,
+                    std::optional<std::string> v) {
+  nlohmann::json& meta = obj["metadata"];
+  if (!meta.is_object()) meta = nlohmann::json::object();
+  if (!v) {
+    auto l = meta.find(map);
+    if (l != meta.end() && l->is_object()) {
+      l->erase(key);
+      if (l->empty()) meta.erase(map);
+    }
+    return;
+  }
+  nlohmann::json& l = meta[map];
+  if (!l.is_object()) l = nlohmann::json::object();
+  l[key] = std::move(*v);
+}
+}  // namespace
+
+std::string json_label(const nlohmann::json& obj, const std::string& key) {
+  return meta_value(obj, "labels", key);
+}
+std::string json_annotation(const nlohmann::json& obj, const std::string& key) {
+  return meta_value(obj, "annotations", key);
+}
+void set_json_label(nlohmann::json& obj, const std::string& key, std::optional<std::string> v) {
+  set_meta_value(obj, "labels", key, std::move(v));
+}
+void set_json_annotation(nlohmann::json& obj, const std::string& key,
+                         std::optional<std::string> v) {
+  set_meta_value(obj, "annotations", key, std::move(v));
+}
+
+}  // namespace freightgate::admission::rules
+
+namespace freightgate::admission::rules {
+
+namespace {
+
+struct CronField {
+  const char* name;
+  int lo, hi;
+  const char* const* names;  // symbolic names for lo.., or null
+  int names_count;
+};
+
+const char* const kMonths[] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
+                               "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
+const char* const kDays[] = {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"};
+
+const CronField kCronFields[] = {
+    {"minute", 0, 59, nullptr, 0},       {"hour", 0, 23, nullptr, 0},
+    {"day of month", 1, 31, nullptr, 0}, {"month", 1, 12, kMonths, 12},
+    {"day of week", 0, 7, kDays, 7},
+};
+
+// Parses one value of a field: a number or a symbolic name. -1 when invalid.
+int cron_value(std::string_view s, const CronField& f) {
+  if (s.empty()) return -1;
+  if (std::isdigit(static_cast<unsigned char>(s[0]))) {
+    int v = 0;
+    for (char c : s) {
+      if (!std::isdigit(static_cast<unsigned char>(c)) || v > 1000) return -1;
+      v = v * 10 + (c - '0');
+    }
+    return v >= f.lo && v <= f.hi ? v : -1;
+  }
+  for (int i = 0; i < f.names_count; ++i) {
+    std::string upper;
+    for (char c : s) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (upper == f.names[i]) return f.lo + i;
+  }
+  return -1;
+}
+
+std::string cron_field_problem(std::string_view text, const CronField& f) {
+  auto bad = [&](std::string_view item) {
+    return std::string(f.name) + " field \"" + std::string(item) +
+           "\" is invalid (allowed: * , - / and " + std::to_string(f.lo) + "-" +
+           std::to_string(f.hi) + ")";
+  };
+  size_t start = 0;
+  while (true) {
+    size_t comma = text.find(',', start);
+    std::string_view item =
+        text.substr(start, comma == std::string_view::npos ? text.npos : comma - start);
+    if (item.empty()) return bad(text);
+    std::string_view range = item;
+    size_t slash = item.find('/');
+    if (slash != std::string_view::npos) {
+      range = item.substr(0, slash);
+      std::string_view step = item.substr(slash + 1);
+      if (step.empty() || step.find_first_not_of("0123456789") != std::string_view::npos ||
+          step.size() > 3 || std::stoi(std::string(step)) == 0) {
+        return bad(item);
+      }
+    }
+    if (range != "*" && range != "?") {
+      size_t dash = range.find('-');
+      if (dash == std::string_view::npos) {
+        if (cron_value(range, f) < 0) return bad(item);
+      } else {
+        int a = cron_value(range.substr(0, dash), f);
+        int b = cron_value(range.substr(dash + 1), f);
+        if (a < 0 || b < 0 || a > b) return bad(item);
+      }
+    }
+    if (comma == std::string_view::npos) return "";
+    start = comma + 1;
+  }
+}
+
+}  // namespace
+
+std::string cron_problem(std::string_view schedule) {
+  static const char* const kMacros[] = {"@yearly", "@annually", "@monthly", "@weekly",
+                                        "@daily",  "@midnight", "@hourly"};
+  const std::string expected =
+      "; use 5 fields \"minute hour day-of-month month day-of-week\", e.g. \"0 18 * * 5\"";
+  std::vector<std::string_view> fields;
+  size_t i = 0;
+  while (i < schedule.size()) {
+    while (i < schedule.size() && (schedule[i] == ' ' || schedule[i] == '\t')) ++i;
+    size_t j = i;
+    while (j < schedule.size() && schedule[j] != ' ' && schedule[j] != '\t') ++j;
+    if (j > i) fields.push_back(schedule.substr(i, j - i));
+    i = j;
+  }
+  if (fields.size() == 1 && fields[0].size() > 1 && fields[0][0] == '@') {
+    for (const char* m : kMacros) {
+      if (fields[0] == m) return "";
+    }
+    return "unknown cron macro \"" + std::string(fields[0]) + "\"" + expected;
+  }
+  if (fields.size() != 5) {
+    return "schedule \"" + std::string(schedule) + "\" has " + std::to_string(fields.size()) +
+           " fields" + expected;
+  }
+  for (size_t k = 0; k < 5; ++k) {
+    if (std::string p = cron_field_problem(fields[k], kCronFields[k]); !p.empty()) {
+      return "schedule \"" + std::string(schedule) + "\": " + p;
+    }
+  }
+  return "";
+}
+
+std::string time_zone_problem(std::string_view tz) {
+  if (tz.empty() || tz == "UTC" || tz == "Etc/UTC") return "";
+  const std::string fix = "; use an IANA name such as \"UTC\" or \"Europe/Berlin\"";
+  if (tz.front() == '/' || tz.find("..") != std::string_view::npos) {
+    return "\"" + std::string(tz) + "\" is not a time zone name" + fix;
+  }
+  for (char c : tz) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '/' && c != '_' && c != '-' &&
+        c != '+') {
+      return "\"" + std::string(tz) + "\" is not a time zone name" + fix;
+    }
+  }
+  // The system tz database (tzdata) is the authority on which names exist.
+  std::error_code ec;
+  const std::filesystem::path file = std::filesystem::path("/usr/share/zoneinfo") / std::string(tz);
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    return "unknown time zone \"" + std::string(tz) + "\"" + fix;
+  }
+  return "";
+}
+
+}  // namespace freightgate::admission::rules

@@ -1,0 +1,269 @@
+// Stage: Kargo's defaulting (shard label, actor on reverify/abort requests) and validation
+// (duplicate origins, MatchUpstream rules, duplicate/reserved step aliases, task-step limits),
+// plus what a pipeline needs to work at all: upstream Stages exist and request the same
+// origin, and the upstream graph has no cycle.
+#include <functional>
+#include <map>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "freightgate/admission/rules.h"
+#include "rules_common.h"
+
+namespace freightgate::admission {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kReverifyAnnotation = "kargo.akuity.io/reverify";
+constexpr const char* kAbortAnnotation = "kargo.akuity.io/abort";
+
+bool requests_origin(const model::Stage& s, const FreightOrigin& origin) {
+  for (const model::FreightRequest& fr : s.requestedFreight) {
+    if (fr.origin == origin) return true;
+  }
+  return false;
+}
+
+// Upstream Stages of `s` for `origin`.
+std::vector<std::string> upstreams(const model::Stage& s, const FreightOrigin& origin) {
+  for (const model::FreightRequest& fr : s.requestedFreight) {
+    if (fr.origin == origin) return fr.sources.stages;
+  }
+  return {};
+}
+
+// A path from one of `start`'s upstreams back to `start` for `origin`, e.g. {"prod",
+// "staging", "prod"}; empty when there is none. `self` replaces the snapshot's version.
+std::vector<std::string> find_cycle(const state::Snapshot& snap, const model::Stage& self,
+                                    const FreightOrigin& origin) {
+  const std::string& ns = self.metadata.namespace_;
+  std::set<std::string> visited;
+  std::vector<std::string> path{self.metadata.name};
+  std::function<bool(const std::string&)> dfs = [&](const std::string& name) -> bool {
+    if (name == self.metadata.name) return true;
+    if (!visited.insert(name).second) return false;
+    const model::Stage* st = snap.stage(ns, name);
+    if (st == nullptr) return false;
+    path.push_back(name);
+    for (const std::string& up : upstreams(*st, origin)) {
+      if (dfs(up)) return true;
+    }
+    path.pop_back();
+    return false;
+  };
+  for (const std::string& up : upstreams(self, origin)) {
+    if (dfs(up)) {
+      path.push_back(self.metadata.name);
+      return path;
+    }
+  }
+  return {};
+}
+
+// Writes actor/controlPlane into a reverify/abort request annotation that is new or changed.
+// The value is a verification ID or Kargo's JSON VerificationRequest {id, actor, controlPlane}.
+void enrich_request_annotation(json& desired, const AdmissionRequest& req, const char* key,
+                               bool control_plane) {
+  const std::string value = rules::json_annotation(desired, key);
+  if (value.empty()) return;
+  if (req.operation == "UPDATE" && rules::json_annotation(req.oldObject, key) == value) return;
+  nlohmann::ordered_json vr = nlohmann::ordered_json::object();
+  if (value.front() == '{') {
+    auto parsed = nlohmann::ordered_json::parse(value, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object()) return;  // validation is Kargo's business
+    vr["id"] = parsed.value("id", std::string());
+  } else {
+    vr["id"] = value;
+  }
+  if (control_plane) {
+    vr["controlPlane"] = true;
+  } else {
+    vr["actor"] = rules::kubernetes_actor(req.userInfo);
+  }
+  rules::set_json_annotation(desired, key, vr.dump());
+}
+
+Decision mutate(const AdmissionRequest& req, const Context& ctx) {
+  json desired = req.object;
+  if (!desired.is_object()) return allow(req);
+  const json spec = desired.value("spec", json::object());
+  const std::string shard = spec.is_object() ? spec.value("shard", std::string()) : "";
+  rules::set_json_label(desired, rules::kShardLabel,
+                        shard.empty() ? std::nullopt : std::optional<std::string>(shard));
+  const bool cp = is_control_plane(ctx.config, req.userInfo.username);
+  enrich_request_annotation(desired, req, kReverifyAnnotation, cp);
+  enrich_request_annotation(desired, req, kAbortAnnotation, cp);
+  return mutate_to(req, desired);
+}
+
+}  // namespace
+
+Decision stage_rules(Phase phase, const AdmissionRequest& req, const Context& ctx) {
+  if (req.operation == "DELETE") return allow(req);
+  if (phase == Phase::Mutate) return mutate(req, ctx);
+
+  const std::string who = rules::describe(req);
+  auto stage = rules::decode_as<model::Stage>(req.object);
+  if (!stage) return rules::deny_invalid(req, stage.error());
+  const std::string& ns = req.namespace_;
+  stage->metadata.namespace_ = ns;
+  std::vector<std::string> warnings;
+
+  if (req.operation == "CREATE") {
+    if (std::string p = rules::project_problem(ctx.snapshot, ns); !p.empty()) {
+      return deny(req, rules::message(who, "metadata.namespace", p));
+    }
+  }
+  if (stage->requestedFreight.empty()) {
+    return deny(req, rules::message(who, "spec.requestedFreight",
+                                    "must request Freight from at least one origin; add "
+                                    "{origin: {kind: Warehouse, name: ...}, sources: ...}"));
+  }
+
+  std::map<std::string, size_t> origins;
+  for (size_t i = 0; i < stage->requestedFreight.size(); ++i) {
+    const model::FreightRequest& fr = stage->requestedFreight[i];
+    const std::string at = "spec.requestedFreight[" + std::to_string(i) + "]";
+    // Rule: each origin requested once.
+    auto [it, inserted] = origins.emplace(fr.origin.str(), i);
+    if (!inserted) {
+      return deny(req,
+                  rules::message(who, "spec.requestedFreight",
+                                 "freight with origin " + fr.origin.str() +
+                                     " requested multiple times in spec.requestedFreight (at [" +
+                                     std::to_string(it->second) + "] and [" + std::to_string(i) +
+                                     "]); merge them into one request"));
+    }
+    // Rule: MatchUpstream needs exactly one upstream and no direct source.
+    if (fr.sources.selectionPolicy == "MatchUpstream") {
+      if (fr.sources.direct) {
+        return deny(req, rules::message(who, at + ".sources.autoPromotionOptions.selectionPolicy",
+                                        "selection policy 'MatchUpstream' cannot be used when "
+                                        "accepting Freight directly from its origin; set "
+                                        "sources.direct: false or use NewestFreight"));
+      }
+      if (fr.sources.stages.size() != 1) {
+        return deny(req, rules::message(who, at + ".sources.autoPromotionOptions.selectionPolicy",
+                                        "selection policy 'MatchUpstream' requires exactly one "
+                                        "upstream Stage to be specified in sources.stages"));
+      }
+    }
+    if (!fr.sources.direct && fr.sources.stages.empty()) {
+      warnings.push_back(
+          at + ": neither sources.direct nor sources.stages is set; no Freight will arrive");
+    }
+    if (ctx.snapshot.warehouse(ns, fr.origin.name) == nullptr) {
+      warnings.push_back("Warehouse \"" + fr.origin.name + "\" does not exist in namespace \"" +
+                         ns + "\" yet");
+    }
+    // Rules on upstream Stages: not itself, known, requesting the same origin.
+    std::set<std::string> seen_up;
+    for (size_t j = 0; j < fr.sources.stages.size(); ++j) {
+      const std::string& up = fr.sources.stages[j];
+      const std::string field = at + ".sources.stages[" + std::to_string(j) + "]";
+      if (up == stage->metadata.name) {
+        return deny(req, rules::message(who, field,
+                                        "a Stage cannot be its own upstream; name the Stage it "
+                                        "receives Freight from"));
+      }
+      if (!seen_up.insert(up).second) {
+        return deny(
+            req,
+            rules::message(who, field, "upstream Stage \"" + up + "\" listed twice; list it once"));
+      }
+      const model::Stage* upstream = ctx.snapshot.stage(ns, up);
+      if (upstream == nullptr) {
+        return deny(req, rules::message(who, field,
+                                        "unknown upstream Stage \"" + up + "\" in namespace \"" +
+                                            ns + "\"; create it first or fix the name"));
+      }
+      if (!requests_origin(*upstream, fr.origin)) {
+        return deny(req, rules::message(who, field,
+                                        "upstream Stage \"" + up +
+                                            "\" does not request Freight "
+                                            "from " +
+                                            fr.origin.str() +
+                                            ", so it can never pass any on; add that origin to \"" +
+                                            up + "\" or pick another upstream"));
+      }
+    }
+    // Rule: no cycle through this Stage.
+    std::vector<std::string> cycle = find_cycle(ctx.snapshot, *stage, fr.origin);
+    if (!cycle.empty()) {
+      std::string text;
+      for (const auto& s : cycle) text += (text.empty() ? "" : " -> ") + s;
+      return deny(req, rules::message(who, at + ".sources.stages",
+                                      "upstream Stages form a cycle for " + fr.origin.str() + " (" +
+                                          text + "); Freight must flow one way, remove one link"));
+    }
+  }
+
+  // Rules on promotion steps.
+  const json& tmpl = stage->promotionTemplate;
+  json steps = json::array();
+  if (tmpl.is_object() && tmpl.contains("spec") && tmpl["spec"].is_object() &&
+      tmpl["spec"].contains("steps") && tmpl["spec"]["steps"].is_array()) {
+    steps = tmpl["spec"]["steps"];
+  }
+  static const std::regex kReserved("^(step|task)-\\d+$");
+  std::map<std::string, size_t> aliases;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const std::string at = "spec.promotionTemplate.spec.steps[" + std::to_string(i) + "]";
+    const json& step = steps[i];
+    if (!step.is_object()) return deny(req, rules::message(who, at, "must be an object"));
+    const bool uses = step.contains("uses") && step["uses"].is_string() &&
+                      !step["uses"].get<std::string>().empty();
+    const bool task = step.contains("task") && step["task"].is_object();
+    if (uses == task) {
+      return deny(req, rules::message(who, at,
+                                      "exactly one of uses or task must be set; a step either "
+                                      "runs a step kind or references a PromotionTask"));
+    }
+    if (task) {
+      if (step.contains("if")) {
+        return deny(req, rules::message(who, at + ".if",
+                                        "PromotionTemplate step referencing a task cannot have an "
+                                        "'if' condition; put the condition on the task's steps"));
+      }
+      if (step.contains("config")) {
+        return deny(req, rules::message(who, at + ".config",
+                                        "PromotionTemplate step referencing a task cannot have a "
+                                        "config; pass values with vars instead"));
+      }
+      const json& t = step["task"];
+      const std::string name = t.value("name", std::string());
+      const std::string kind = t.value("kind", std::string("PromotionTask"));
+      if (name.empty()) {
+        return deny(req,
+                    rules::message(who, at + ".task.name", "required; name the PromotionTask"));
+      }
+      if (kind == "PromotionTask" && ctx.snapshot.promotion_task(ns, name) == nullptr) {
+        warnings.push_back("PromotionTask \"" + name + "\" does not exist in namespace \"" + ns +
+                           "\" yet");
+      }
+    }
+    const std::string alias = step.value("as", std::string());
+    if (alias.empty()) continue;
+    if (std::regex_match(alias, kReserved)) {
+      return deny(req, rules::message(who, at + ".as",
+                                      "step alias \"" + alias +
+                                          "\" is reserved (step-N and task-N name unaliased "
+                                          "steps); choose another alias"));
+    }
+    auto [it, inserted] = aliases.emplace(alias, i);
+    if (!inserted) {
+      return deny(
+          req, rules::message(who, at + ".as",
+                              "step alias duplicates that of "
+                              "spec.promotionTemplate.spec.steps[" +
+                                  std::to_string(it->second) + "]; give each step its own alias"));
+    }
+  }
+  return allow(req, std::move(warnings));
+}
+
+}  // namespace freightgate::admission

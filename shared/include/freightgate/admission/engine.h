@@ -24,7 +24,8 @@ struct EngineConfig {
   // Usernames matching this regex are control-plane identities (Kargo's controller, Argo CD's
   // application controller) and bypass the `promote` check. Empty: none.
   std::string control_plane_users =
-      "^system:serviceaccount:(kargo|argocd):(kargo-controller|kargo-api|argocd-application-controller|argocd-server)$";
+      "^system:serviceaccount:(kargo|argocd):(kargo-controller|kargo-api|argocd-application-"
+      "controller|argocd-server)$";
 };
 
 struct Context {
@@ -51,6 +52,10 @@ struct Decision {
   AdmissionResponse response;  // valid when ok
   Failure failure{FailureKind::Internal, ""};
 };
+
+// True when `username` matches config.control_plane_users (Kargo's CONTROLPLANE_USER_REGEX
+// semantics: a search, so anchor the pattern). An empty or invalid pattern matches nobody.
+bool is_control_plane(const EngineConfig& config, const std::string& username);
 
 // Decide on an already-parsed request.
 Decision decide(Phase phase, const AdmissionRequest& request, const Context& ctx);

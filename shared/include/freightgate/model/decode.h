@@ -9,6 +9,7 @@
 // Thread-safety: all functions are pure; Documents are immutable after parsing.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,7 +29,7 @@ namespace freightgate::model {
 // Limits that protect parsers from hostile input (alias bombs, huge files).
 struct ParseLimits {
   size_t max_bytes = 16 * 1024 * 1024;  // whole stream
-  size_t max_alias_expansions = 10000;  // YAML alias dereferences per stream
+  size_t max_alias_expansions = 10000;  // nodes copied by expanding YAML aliases, per stream
   size_t max_depth = 256;               // nesting
 };
 
@@ -54,9 +55,9 @@ Result<std::vector<Document>> parse_file(const std::string& path, const ParseLim
 
 // Every kind freightgate decodes. Unknown kinds decode to `Unknown`.
 struct Unknown : ObjectBase {};
-using AnyObject = std::variant<Project, ProjectConfig, Warehouse, Freight, Stage, Promotion,
-                               PromotionTask, Application, PromotionPolicy, Namespace, Role,
-                               RoleBinding, Unknown>;
+using AnyObject =
+    std::variant<Project, ProjectConfig, Warehouse, Freight, Stage, Promotion, PromotionTask,
+                 Application, PromotionPolicy, Namespace, Role, RoleBinding, Unknown>;
 
 // Decoders: one per kind. They check field types and required fields, apply Kargo's defaults,
 // and keep the whole document in `raw`.
@@ -70,11 +71,24 @@ Result<PromotionTask> decode_promotion_task(const Document& doc);
 Result<Application> decode_application(const Document& doc);
 Result<PromotionPolicy> decode_promotion_policy(const Document& doc);
 Result<Namespace> decode_namespace(const Document& doc);
-Result<Role> decode_role(const Document& doc);          // Role and ClusterRole
+Result<Role> decode_role(const Document& doc);                 // Role and ClusterRole
 Result<RoleBinding> decode_role_binding(const Document& doc);  // RoleBinding and ClusterRoleBinding
 
-// Dispatches on apiVersion/kind.
+// Dispatches on apiVersion/kind. Kinds: kargo.akuity.io/v1alpha1 Project, ProjectConfig,
+// Warehouse, Freight, Stage, Promotion, PromotionTask and ClusterPromotionTask (decoded as a
+// PromotionTask whose `kind` says which); argoproj.io/v1alpha1 Application;
+// freightgate.io/v1alpha1 PromotionPolicy; v1 Namespace; rbac.authorization.k8s.io/v1 Role,
+// ClusterRole, RoleBinding, ClusterRoleBinding. Anything else (including documents without
+// apiVersion/kind) decodes to Unknown without error.
 Result<AnyObject> decode_any(const Document& doc);
+
+// Every decoding problem of one document (decode_any stops at the first); empty when it
+// decodes. Used by `freightgate validate` to report all problems at once.
+std::vector<Error> check(const Document& doc);
+
+// The common head of any decoded object.
+const ObjectBase& base(const AnyObject& o);
+ObjectBase& base(AnyObject& o);
 
 // Decodes an object that arrived as JSON (e.g. AdmissionReview request.object).
 Result<AnyObject> decode_json(const nlohmann::json& object, const std::string& what = "");
@@ -85,9 +99,19 @@ nlohmann::json encode(const Stage& s);
 nlohmann::json encode(const Application& a);
 nlohmann::json encode(const Warehouse& w);
 nlohmann::json encode(const Promotion& p);
+nlohmann::json encode(const Project& p);
+nlohmann::json encode(const ProjectConfig& p);
+nlohmann::json encode(const PromotionTask& t);
+nlohmann::json encode(const PromotionPolicy& p);
+nlohmann::json encode(const Namespace& n);
+nlohmann::json encode(const Role& r);
+nlohmann::json encode(const RoleBinding& b);
+nlohmann::json encode(const Unknown& u);
 nlohmann::json encode(const AnyObject& o);
 
-// Encodes a JSON value as YAML with stable key order (deterministic output).
+// Encodes a JSON value as YAML with stable key order (deterministic output). Strings that
+// would read back as another type ("true", "1.0", "null", "") are quoted, so
+// parse_stream(to_yaml(v)) == v.
 std::string to_yaml(const nlohmann::json& value);
 
 }  // namespace freightgate::model

@@ -5,9 +5,12 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "freightgate/status.h"
 
 namespace freightgate::model {
 
@@ -62,7 +65,23 @@ struct ObjectBase {
   Origin origin;
 
   // `Stage "prod"` or `Stage "guestbook/prod"`: how messages name the object.
+  // Rule: `Kind "name"` (the namespace is left out: file:line or the request already says
+  // where); `Kind "generateName*"` when only generateName is set; `Kind` when unnamed.
   std::string display_name() const;
+  // Always with the namespace when there is one: `Stage "guestbook/prod"`.
+  std::string qualified_name() const;
 };
+
+// Go time.ParseDuration syntax ("1h", "30m", "5m0s", "1h30m", "1.5h", "300ms", "0").
+// Precision is milliseconds (finer parts are truncated). Errors say what form is expected.
+Result<Duration> parse_duration(std::string_view text);
+// Go time.Duration.String() form: "1h0m0s", "5m0s", "1.5s", "300ms", "0s".
+std::string format_duration(Duration d);
+
+// RFC 3339 ("2024-05-01T10:00:00Z", "2024-05-01T12:00:00.5+02:00").
+Result<Time> parse_time(std::string_view text);
+// UTC RFC 3339 as Kubernetes writes metav1.Time: "2024-05-01T10:00:00Z" (".123" added only
+// when the time has milliseconds).
+std::string format_time(Time t);
 
 }  // namespace freightgate::model

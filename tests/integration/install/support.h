@@ -27,6 +27,15 @@ struct CommandResult {
 // Runs argv (no shell) with extra environment entries "K=V"; captures stdout and stderr.
 CommandResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
 
+// Starts argv in the background with stdout and stderr appended to `log_file`; returns the pid
+// (or -1). Stop it with kill(pid, SIGTERM) and reap it with wait_exit().
+int spawn(const std::vector<std::string>& argv, const std::string& log_file);
+// Waits up to `timeout_ms` for pid to exit; returns its exit code, or -1 after SIGKILL on timeout.
+int wait_exit(int pid, int timeout_ms);
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int free_port();
+
 // Finds an executable on PATH; "" when absent.
 std::string which(const std::string& name);
 

@@ -94,16 +94,3 @@ void set_json_label(nlohmann::json& obj, const std::string& key, std::optional<s
 void set_json_annotation(nlohmann::json& obj, const std::string& key, std::optional<std::string> v);
 
 }  // namespace freightgate::admission::rules
-
-namespace freightgate::admission::rules {
-
-// Standard 5-field cron ("min hour dom month dow"; lists, ranges, steps, names JAN-DEC and
-// SUN-SAT, and the @hourly/@daily/@weekly/@monthly/@yearly/@annually macros).
-// "" when it parses, else the problem and the expected form.
-std::string cron_problem(std::string_view schedule);
-
-// "" when `tz` is an IANA time zone known to the system's tz database (or "UTC"), else the
-// problem and the fix.
-std::string time_zone_problem(std::string_view tz);
-
-}  // namespace freightgate::admission::rules

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "freightgate/admission/rules.h"
+#include "freightgate/policy/window.h"
 #include "rules_common.h"
 
 namespace freightgate::admission {
@@ -62,16 +63,16 @@ Decision promotion_policy_rules(Phase phase, const AdmissionRequest& req, const 
                   rules::message(who, at + ".kind",
                                  "\"" + w.kind + "\" is not a window kind; use allow or deny"));
     }
-    if (std::string p = rules::cron_problem(w.schedule); !p.empty()) {
-      return deny(req, rules::message(who, at + ".schedule", p));
+    if (auto cron = policy::CronSchedule::parse(w.schedule); !cron) {
+      return deny(req, rules::message(who, at + ".schedule", cron.error().message));
     }
     if (w.duration.count() <= 0) {
       return deny(req, rules::message(who, at + ".duration",
                                       "must be positive; say how long the window stays open, "
                                       "e.g. \"2h\" or \"62h\""));
     }
-    if (std::string p = rules::time_zone_problem(w.timeZone); !p.empty()) {
-      return deny(req, rules::message(who, at + ".timeZone", p));
+    if (auto tz = policy::TimeZone::load(w.timeZone); !tz) {
+      return deny(req, rules::message(who, at + ".timeZone", tz.error().message));
     }
   }
   // Rule: no duplicate policy (same selection) in the namespace.

@@ -2,7 +2,6 @@
 // (duplicate origins, MatchUpstream rules, duplicate/reserved step aliases, task-step limits),
 // plus what a pipeline needs to work at all: upstream Stages exist and request the same
 // origin, and the upstream graph has no cycle.
-#include <functional>
 #include <map>
 #include <regex>
 #include <set>
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "freightgate/admission/rules.h"
+#include "freightgate/pipeline/graph.h"
 #include "rules_common.h"
 
 namespace freightgate::admission {
@@ -28,40 +28,15 @@ bool requests_origin(const model::Stage& s, const FreightOrigin& origin) {
   return false;
 }
 
-// Upstream Stages of `s` for `origin`.
-std::vector<std::string> upstreams(const model::Stage& s, const FreightOrigin& origin) {
-  for (const model::FreightRequest& fr : s.requestedFreight) {
-    if (fr.origin == origin) return fr.sources.stages;
+// The project's Stages with `self` in place of its stored version (or added).
+std::vector<model::Stage> project_stages(const state::Snapshot& snap, const model::Stage* self,
+                                         const std::string& ns) {
+  std::vector<model::Stage> out;
+  for (const model::Stage* st : snap.stages(ns)) {
+    if (self == nullptr || st->metadata.name != self->metadata.name) out.push_back(*st);
   }
-  return {};
-}
-
-// A path from one of `start`'s upstreams back to `start` for `origin`, e.g. {"prod",
-// "staging", "prod"}; empty when there is none. `self` replaces the snapshot's version.
-std::vector<std::string> find_cycle(const state::Snapshot& snap, const model::Stage& self,
-                                    const FreightOrigin& origin) {
-  const std::string& ns = self.metadata.namespace_;
-  std::set<std::string> visited;
-  std::vector<std::string> path{self.metadata.name};
-  std::function<bool(const std::string&)> dfs = [&](const std::string& name) -> bool {
-    if (name == self.metadata.name) return true;
-    if (!visited.insert(name).second) return false;
-    const model::Stage* st = snap.stage(ns, name);
-    if (st == nullptr) return false;
-    path.push_back(name);
-    for (const std::string& up : upstreams(*st, origin)) {
-      if (dfs(up)) return true;
-    }
-    path.pop_back();
-    return false;
-  };
-  for (const std::string& up : upstreams(self, origin)) {
-    if (dfs(up)) {
-      path.push_back(self.metadata.name);
-      return path;
-    }
-  }
-  return {};
+  if (self != nullptr) out.push_back(*self);
+  return out;
 }
 
 // Writes actor/controlPlane into a reverify/abort request annotation that is new or changed.
@@ -124,20 +99,9 @@ Decision stage_rules(Phase phase, const AdmissionRequest& req, const Context& ct
                                     "{origin: {kind: Warehouse, name: ...}, sources: ...}"));
   }
 
-  std::map<std::string, size_t> origins;
   for (size_t i = 0; i < stage->requestedFreight.size(); ++i) {
     const model::FreightRequest& fr = stage->requestedFreight[i];
     const std::string at = "spec.requestedFreight[" + std::to_string(i) + "]";
-    // Rule: each origin requested once.
-    auto [it, inserted] = origins.emplace(fr.origin.str(), i);
-    if (!inserted) {
-      return deny(req,
-                  rules::message(who, "spec.requestedFreight",
-                                 "freight with origin " + fr.origin.str() +
-                                     " requested multiple times in spec.requestedFreight (at [" +
-                                     std::to_string(it->second) + "] and [" + std::to_string(i) +
-                                     "]); merge them into one request"));
-    }
     // Rule: MatchUpstream needs exactly one upstream and no direct source.
     if (fr.sources.selectionPolicy == "MatchUpstream") {
       if (fr.sources.direct) {
@@ -160,28 +124,19 @@ Decision stage_rules(Phase phase, const AdmissionRequest& req, const Context& ct
       warnings.push_back("Warehouse \"" + fr.origin.name + "\" does not exist in namespace \"" +
                          ns + "\" yet");
     }
-    // Rules on upstream Stages: not itself, known, requesting the same origin.
+    // Rules on upstream Stages: listed once, requesting the same origin.
     std::set<std::string> seen_up;
     for (size_t j = 0; j < fr.sources.stages.size(); ++j) {
       const std::string& up = fr.sources.stages[j];
       const std::string field = at + ".sources.stages[" + std::to_string(j) + "]";
-      if (up == stage->metadata.name) {
-        return deny(req, rules::message(who, field,
-                                        "a Stage cannot be its own upstream; name the Stage it "
-                                        "receives Freight from"));
-      }
       if (!seen_up.insert(up).second) {
         return deny(
             req,
             rules::message(who, field, "upstream Stage \"" + up + "\" listed twice; list it once"));
       }
       const model::Stage* upstream = ctx.snapshot.stage(ns, up);
-      if (upstream == nullptr) {
-        return deny(req, rules::message(who, field,
-                                        "unknown upstream Stage \"" + up + "\" in namespace \"" +
-                                            ns + "\"; create it first or fix the name"));
-      }
-      if (!requests_origin(*upstream, fr.origin)) {
+      if (upstream != nullptr && up != stage->metadata.name &&
+          !requests_origin(*upstream, fr.origin)) {
         return deny(req, rules::message(who, field,
                                         "upstream Stage \"" + up +
                                             "\" does not request Freight "
@@ -191,14 +146,24 @@ Decision stage_rules(Phase phase, const AdmissionRequest& req, const Context& ct
                                             up + "\" or pick another upstream"));
       }
     }
-    // Rule: no cycle through this Stage.
-    std::vector<std::string> cycle = find_cycle(ctx.snapshot, *stage, fr.origin);
-    if (!cycle.empty()) {
-      std::string text;
-      for (const auto& s : cycle) text += (text.empty() ? "" : " -> ") + s;
-      return deny(req, rules::message(who, at + ".sources.stages",
-                                      "upstream Stages form a cycle for " + fr.origin.str() + " (" +
-                                          text + "); Freight must flow one way, remove one link"));
+  }
+  // Rules on the pipeline graph (pipeline/graph.h): duplicate origins and unknown upstream
+  // Stages of this Stage, and any cycle this change introduces.
+  {
+    const auto before = pipeline::StageGraph::build(project_stages(ctx.snapshot, nullptr, ns));
+    const auto after = pipeline::StageGraph::build(project_stages(ctx.snapshot, &*stage, ns));
+    std::set<std::string> known;
+    for (const Error& e : before.errors()) known.insert(e.object + e.path + e.message);
+    const std::string me = stage->display_name();
+    for (const Error& e : after.errors()) {
+      const bool mine = e.object == me;
+      const bool new_cycle = e.message.find("cycle") != std::string::npos &&
+                             known.count(e.object + e.path + e.message) == 0;
+      if (!mine && !new_cycle) continue;
+      if (mine) return deny(req, rules::message(who, e.path, e.message));
+      return deny(req, rules::message(who, "spec.requestedFreight",
+                                      "this change closes a cycle (" + e.object + ": " + e.path +
+                                          ": " + e.message + ")"));
     }
   }
 

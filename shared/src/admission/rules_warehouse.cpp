@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "freightgate/admission/rules.h"
+#include "freightgate/freight/semver.h"
 #include "freightgate/freight/urls.h"
 #include "rules_common.h"
 
@@ -44,8 +45,9 @@ std::string str(const json& o, const char* key) {
 
 // "" when `c` parses as a semver constraint.
 std::string constraint_problem(const std::string& c) {
-  (void)c;  // wired to freight/semver.h once it lands
-  return "";
+  auto parsed = semver::Constraints::parse(c);
+  if (parsed) return "";
+  return parsed.error().message + "; use a semver constraint such as \"^1.2.0\" or \">=1.0, <2.0\"";
 }
 
 std::string regex_list_problem(const json& sub, const char* key) {

@@ -372,6 +372,43 @@ TEST(Chart, GeneratedCertificateAndArgsServeTheRealWebhook) {
 #endif
 }
 
+// helm-template skips NOTES.txt; render it as an ordinary template from a copy of the chart so a
+// broken NOTES fails here rather than at the end of `helm install`.
+TEST(Chart, NotesRenderInEveryMode) {
+  const fs::path copy = testing::TempDir() + "fg-notes-" + std::to_string(getpid());
+  fs::remove_all(copy);
+  fs::create_directories(copy);
+  fs::copy(kChart, copy / "freightgate", fs::copy_options::recursive);
+  fs::rename(copy / "freightgate/templates/NOTES.txt",
+             copy / "freightgate/templates/zz-notes.yaml");
+  // Each branch of NOTES.txt both ways, in four renders.
+  struct Case {
+    const char *mode, *cm, *cmp;
+  };
+  for (const Case& c :
+       {Case{"standalone", "true", "true"}, Case{"standalone", "false", "false"},
+        Case{"alongsideKargo", "true", "false"}, Case{"alongsideKargo", "false", "true"}}) {
+    const char *mode = c.mode, *cm = c.cm, *cmp = c.cmp;
+    SCOPED_TRACE(std::string(mode) + " certManager=" + cm + " cmp=" + cmp);
+    auto r = fgtest::run({kHelmTemplate, (copy / "freightgate").string(), "--name", "fg",
+                          "--namespace", "fg", "--set", std::string("mode=") + mode, "--set",
+                          std::string("certificates.certManager.enabled=") + cm, "--set",
+                          std::string("cmp.enabled=") + cmp});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::string notes = r.out.substr(r.out.find("# Source: freightgate/templates/zz-notes.yaml"));
+    EXPECT_NE(notes.find("kubectl -n fg rollout status deployment/fg-freightgate-webhook"),
+              std::string::npos)
+        << notes;
+    EXPECT_EQ(
+        notes.find("kubectl -n fg get certificate fg-freightgate-webhook-tls") != std::string::npos,
+        std::string(cm) == "true");
+    EXPECT_EQ(notes.find("argo-cd-values") != std::string::npos, std::string(cmp) == "true");
+    EXPECT_EQ(notes.find("Mode alongsideKargo") != std::string::npos,
+              std::string(mode) == "alongsideKargo");
+  }
+  fs::remove_all(copy);
+}
+
 // ---------------------------------------------------------------- Helm chart: files and docs
 
 std::vector<std::string> leaf_paths(const json& v, const std::string& prefix) {

@@ -622,19 +622,15 @@ Result<T> run(const Document& doc, F read) {
 }
 
 template <class T, class F>
-Result<AnyObject> run_any(const Document& doc, F read, std::vector<Error>* all) {
+AnyObject run_any(const Document& doc, F read, std::vector<Error>& errors) {
   Reader r(doc);
   T out;
   read(r, out);
-  if (r.failed()) {
-    Error first = r.errors().front();
-    if (all) *all = r.take_errors();
-    return first;
-  }
+  errors = r.take_errors();
   return AnyObject(std::move(out));
 }
 
-Result<AnyObject> dispatch(const Document& doc, std::vector<Error>* all) {
+AnyObject dispatch(const Document& doc, std::vector<Error>& all) {
   std::string av, kind;
   if (doc.body.is_object()) {
     if (auto it = doc.body.find("apiVersion"); it != doc.body.end() && it->is_string()) av = *it;
@@ -664,6 +660,7 @@ Result<AnyObject> dispatch(const Document& doc, std::vector<Error>* all) {
   Reader r(doc);
   Unknown u;
   read_unknown(r, u);
+  all.clear();
   return AnyObject(std::move(u));
 }
 
@@ -698,12 +695,21 @@ Result<RoleBinding> decode_role_binding(const Document& doc) {
   return run<RoleBinding>(doc, read_role_binding);
 }
 
-Result<AnyObject> decode_any(const Document& doc) { return dispatch(doc, nullptr); }
+Result<AnyObject> decode_any(const Document& doc) {
+  std::vector<Error> errors;
+  AnyObject o = dispatch(doc, errors);
+  if (!errors.empty()) return errors.front();
+  return o;
+}
 
 std::vector<Error> check(const Document& doc) {
-  std::vector<Error> all;
-  auto r = dispatch(doc, &all);
-  return all;
+  std::vector<Error> errors;
+  dispatch(doc, errors);
+  return errors;
+}
+
+AnyObject decode_partial(const Document& doc, std::vector<Error>& errors) {
+  return dispatch(doc, errors);
 }
 
 Result<AnyObject> decode_json(const nlohmann::json& object, const std::string& what) {

@@ -86,6 +86,11 @@ Result<AnyObject> decode_any(const Document& doc);
 // decodes. Used by `freightgate validate` to report all problems at once.
 std::vector<Error> check(const Document& doc);
 
+// Decodes as far as possible: the object with every field that did decode, and in `errors`
+// every problem (none when decode_any would succeed). For tools that go on after a bad
+// field, e.g. validate's graph checks still see a Stage with one bad field.
+AnyObject decode_partial(const Document& doc, std::vector<Error>& errors);
+
 // The common head of any decoded object.
 const ObjectBase& base(const AnyObject& o);
 ObjectBase& base(AnyObject& o);

@@ -474,6 +474,28 @@ TEST(Chart, CrdCopiesMatchManifests) {
   EXPECT_EQ(in_manifests.size(), 8u);
 }
 
+// The chart re-emits the CRDs (to add labels and the keep policy): nothing else may change.
+TEST(Chart, RendersTheManifestsCrdsUnchanged) {
+  std::map<std::string, json> expected;
+  for (const auto& e : fs::recursive_directory_iterator(kSource + "/manifests/crds")) {
+    if (e.path().filename() == "kustomization.yaml" || !e.is_regular_file()) continue;
+    json crd = fgtest::parse_yaml(fgtest::read_file(e.path()));
+    crd["metadata"].erase("labels");
+    expected[crd["metadata"]["name"]] = crd;
+  }
+  auto docs = render({"--namespace", "fg", "--set", "certificates.certManager.enabled=true"});
+  size_t seen = 0;
+  for (auto d : docs) {
+    if (d["kind"] != "CustomResourceDefinition") continue;
+    ++seen;
+    EXPECT_EQ(d["metadata"]["annotations"]["helm.sh/resource-policy"], "keep");
+    d["metadata"].erase("labels");
+    d["metadata"].erase("annotations");
+    EXPECT_EQ(d, expected[d["metadata"]["name"]]) << d["metadata"]["name"];
+  }
+  EXPECT_EQ(seen, expected.size());
+}
+
 TEST(Chart, PluginYamlMatchesTheCmpPlugin) {
   std::string upstream = plugin_yaml();
   ASSERT_FALSE(upstream.empty()) << "cmp-plugin/plugin.yaml is missing";

@@ -69,10 +69,10 @@ int generate(const Env& env, const std::vector<std::pair<std::string, std::strin
     rl.timeout = std::chrono::seconds(std::atoi(it->second.c_str()));
   auto out = freightgate::render::render(*req, tools, freightgate::render::process_runner(rl));
   if (!out) return fail(out.error().to_string());
-  for (const auto& n : out->notes) std::fprintf(stderr, "freightgate-cmp: note: %s\n", n.c_str());
   if (out->objects == 0)
     return fail(out->source_dir +
                 ": rendered no objects; refusing to let Argo CD prune everything");
+  for (const auto& n : out->notes) std::fprintf(stderr, "freightgate-cmp: note: %s\n", n.c_str());
   if (!write_all(out->yaml)) return fail("cannot write to stdout");
   return 0;
 }

@@ -473,3 +473,73 @@ TEST_F(Cmp, ManyRunsAtOnceInTheirOwnDirectories) {
 }
 
 }  // namespace
+
+namespace {
+
+// plugin.yaml passes Argo CD's ValidatePluginConfig and matches the manifests' copy; the
+// sidecar component renders over an Argo CD repo-server Deployment with the required settings.
+TEST(CmpInstall, PluginYamlAndSidecarComponent) {
+  const fs::path src = FG_SOURCE_DIR;
+  const std::string plugin = read_file(src / "cmp-plugin/plugin.yaml");
+  EXPECT_EQ(plugin, read_file(src / "manifests/cmp/plugin.yaml"));
+  auto docs = freightgate::render::read_manifests(plugin, "plugin.yaml", {}, nullptr);
+  ASSERT_TRUE(docs.ok());
+  ASSERT_EQ(docs->size(), 1u);
+  const json& p = (*docs)[0].body;
+  EXPECT_EQ(p["kind"], "ConfigManagementPlugin");
+  EXPECT_EQ(p["metadata"]["name"], "freightgate");  // internals.md: plugin name, no version
+  EXPECT_FALSE(p["spec"].contains("version"));
+  EXPECT_FALSE(p["spec"].contains("discover"));
+  EXPECT_EQ(p["spec"]["generate"]["command"],
+            json::array({"/usr/local/bin/freightgate-cmp", "generate"}));
+  EXPECT_EQ(p["spec"]["parameters"]["dynamic"]["command"][1], "parameters");
+
+  std::string tmpl = (fs::temp_directory_path() / "fg-cmp-install-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+  const fs::path dir = tmpl;
+  fs::copy(src / "manifests/cmp", dir / "cmp", fs::copy_options::recursive);
+  write_file(dir / "repo-server.yaml",
+             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: argocd-repo-server}\nspec:\n "
+             " template:\n"
+             "    spec:\n      containers: [{name: argocd-repo-server, image: "
+             "'quay.io/argoproj/argocd:v3.1.0'}]\n"
+             "      volumes: [{name: var-files, emptyDir: {}}, {name: plugins, emptyDir: {}}]\n");
+  write_file(dir / "kustomization.yaml",
+             "namespace: argocd\nresources:\n- repo-server.yaml\ncomponents:\n- cmp\n");
+  Result k = spawn({"/usr/bin/env", "kubectl", "kustomize", "."}, dir.string(),
+                   {{"PATH", std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin"},
+                    {"HOME", dir.string()}});
+  fs::remove_all(dir);
+  ASSERT_EQ(k.rc, 0) << k.err;
+  auto objs = freightgate::render::read_manifests(k.out, "kustomize", {}, nullptr);
+  ASSERT_TRUE(objs.ok());
+  const json *cm = nullptr, *dep = nullptr;
+  for (const auto& o : *objs) {
+    if (o.body["kind"] == "ConfigMap") cm = &o.body;
+    if (o.body["kind"] == "Deployment") dep = &o.body;
+  }
+  ASSERT_TRUE(cm && dep);
+  EXPECT_EQ((*cm)["data"]["plugin.yaml"], plugin);
+  const json& spec = (*dep)["spec"]["template"]["spec"];
+  const json* side = nullptr;
+  for (const auto& c : spec["containers"])
+    if (c["name"] == "freightgate-cmp") side = &c;
+  ASSERT_NE(side, nullptr);
+  EXPECT_EQ((*side)["command"], json::array({"/var/run/argocd/argocd-cmp-server"}));
+  EXPECT_EQ((*side)["securityContext"]["runAsUser"], 999);
+  EXPECT_EQ((*side)["securityContext"]["runAsNonRoot"], true);
+  std::map<std::string, json> mounts;
+  for (const auto& m : (*side)["volumeMounts"]) mounts[m["mountPath"]] = m;
+  EXPECT_EQ(mounts["/var/run/argocd"]["name"], "var-files");
+  EXPECT_EQ(mounts["/home/argocd/cmp-server/plugins"]["name"], "plugins");
+  EXPECT_EQ(mounts["/home/argocd/cmp-server/config/plugin.yaml"]["subPath"], "plugin.yaml");
+  const std::string tmp_vol = mounts["/tmp"]["name"];
+  std::map<std::string, json> vols;
+  for (const auto& v : spec["volumes"]) vols[v["name"]] = v;
+  EXPECT_TRUE(vols[tmp_vol].contains("emptyDir"));
+  EXPECT_NE(tmp_vol, "tmp");  // not the repo-server's own /tmp volume
+  EXPECT_EQ(vols[mounts["/home/argocd/cmp-server/config/plugin.yaml"]["name"]]["configMap"]["name"],
+            (*cm)["metadata"]["name"]);
+}
+
+}  // namespace

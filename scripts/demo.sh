@@ -1,9 +1,133 @@
 #!/usr/bin/env bash
-# The main job on the embedded default: the real offline tools on examples/.
+# The main job on the embedded default, no cluster needed: the offline tools on
+# examples/guestbook, then freightgate-webhook on 127.0.0.1 over real HTTPS (a throw-away CA
+# made with openssl) walking through a promotion story with curl, as kube-apiserver would call it:
+#   1. alice promotes Freight jolly-jaguar (v0.0.3) to dev        -> allowed, pins patched in
+#   2. rita promotes it to prod before staging verified it         -> denied
+#   3. rita, a release manager, approves it for prod               -> allowed (and recorded)
+#   4. rita promotes it to prod again                              -> allowed
+#   5. the same promotion on Friday evening, in the freeze window  -> denied
+# The webhook runs with a fixed clock (--now) so the story is the same on any day. It stops
+# (SIGTERM, graceful drain) at the end and leaves nothing behind.
 set -euo pipefail
 build=${1:-build}
 cd "$(dirname "$0")/.."
-echo "== freightgate validate examples/guestbook"
-"$build/cli/freightgate" validate -f examples/guestbook && echo "ok: the pipeline is valid"
-echo "== Freight IDs (Kargo's names) of examples/guestbook/freight.yaml"
-"$build/cli/freightgate" freight id -f examples/guestbook/freight.yaml
+root=$PWD
+export FG_WEBHOOK=$root/$build/webhook/freightgate-webhook FG_SOURCE_DIR=$root
+# shellcheck source=../tests/integration/webhook/lib.sh
+source tests/integration/webhook/lib.sh
+trap fg_cleanup EXIT
+
+bold() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+say() { printf '   %s\n' "$*"; }
+
+if [[ -x $build/cli/freightgate ]]; then
+  bold "freightgate validate -f examples/guestbook"
+  "$build/cli/freightgate" validate -f examples/guestbook && say "ok: the pipeline is valid"
+  if "$build/cli/freightgate" freight id -f examples/guestbook/freight.yaml >"$fg_tmp/ids" 2>/dev/null; then
+    bold "Freight IDs (Kargo's names) of examples/guestbook/freight.yaml"
+    sed 's/^/   /' "$fg_tmp/ids"
+  fi
+fi
+
+# The state directory is a copy, so that the approval in step 3 can be recorded in it (as the
+# API server would store the object the webhook admitted); the webhook re-reads it on change.
+state=$fg_tmp/state
+cp -r examples/guestbook "$state"
+bold "a throw-away CA and serving certificate (openssl), webhook on 127.0.0.1"
+make_ca
+make_cert webhook
+install_tls "$fg_tmp/pki/webhook.crt" "$fg_tmp/pki/webhook.key"
+thursday=2026-11-26T10:00:00Z
+friday_evening=2026-11-27T19:00:00Z
+start_server --state "dir:$state" --now "$thursday"
+say "freightgate-webhook --listen 127.0.0.1:$fg_port --state dir:examples/guestbook --now $thursday"
+say "$(fg_curl "https://localhost:$fg_port/readyz") (GET /readyz)"
+
+webhook_name=applications.freightgate.io
+n=0
+# review_call PATH REVIEW_FILE: POST it; prints the outcome the way kubectl shows it.
+review_call() {
+  n=$((n + 1))
+  local out=$fg_tmp/out-$n.json code
+  code=$(post "$1" "$2" "$out")
+  if [[ $code != 200 ]]; then
+    say "HTTP $code: $(cat "$out")"
+    return 1
+  fi
+  if [[ $(jq -r .response.allowed "$out") == true ]]; then
+    say "POST $1 -> allowed"
+  else
+    say "POST $1 -> denied; kubectl prints:"
+    say "Error from server ($(jq -r '.response.status.reason // "Forbidden"' "$out")): admission webhook \"$webhook_name\" denied the request: $(jq -r .response.status.message "$out")"
+  fi
+  last_out=$out
+}
+
+# promote APP FREIGHT USER GROUP: mutate (show the patch, apply it as the API server does), then
+# validate the patched object. Returns non-zero when denied.
+promote() {
+  local review=$fg_tmp/review-$n.json
+  promotion_review "$(cat /proc/sys/kernel/random/uuid)" "$1" "$2" "$3" "$4" >"$review"
+  say "$3 sets freightgate.io/freight: $2 on Application $1"
+  review_call /mutate "$review" || return 1
+  local obj=$fg_tmp/obj-$n.json
+  jq '.request.object' "$review" >"$obj"
+  if [[ -n $(jq -r '.response.patch // empty' "$last_out") ]]; then
+    say "the mutating webhook pins the promotion (JSON Patch, decoded):"
+    decoded_patch "$last_out" | jq -c '.[]' | sed 's/^/     /'
+    kubectl patch --local -f "$obj" --type=json -p "$(decoded_patch "$last_out")" -o json >"$obj.patched"
+    mv "$obj.patched" "$obj"
+  fi
+  local v=$fg_tmp/validate-$n.json
+  app_review "$(cat /proc/sys/kernel/random/uuid)" UPDATE "$3" "$4" "$(cat "$obj")" "$(app "$1")" >"$v"
+  review_call /validate "$v"
+  [[ $(jq -r .response.allowed "$last_out") == true ]]
+}
+
+bold "1. alice promotes jolly-jaguar (v0.0.3) to dev"
+promote guestbook-dev jolly-jaguar alice@example.com guestbook-developers ||
+  fail "step 1 should be allowed"
+
+bold "2. rita promotes jolly-jaguar to prod before staging verified it"
+! promote guestbook-prod jolly-jaguar rita@example.com guestbook-release-managers ||
+  fail "step 2 should be denied"
+
+bold "3. rita (release manager) approves jolly-jaguar for prod"
+freight_name=15317018bfd430928c2bb2ecc4cd79fbe644bf16
+old=$(yq -c "select(.kind == \"Freight\" and .metadata.name == \"$freight_name\")" "$state/freight.yaml")
+new=$(jq -c --arg at "$thursday" '.status.approvedFor.prod.approvedAt = $at' <<<"$old")
+jq -n --argjson obj "$new" --argjson old "$old" '{
+  apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview",
+  request: {uid: "d3a0c4e2-5a7e-4d8e-9a51-3c1f00000003",
+    kind: {group: "kargo.akuity.io", version: "v1alpha1", kind: "Freight"},
+    resource: {group: "kargo.akuity.io", version: "v1alpha1", resource: "freights"},
+    subResource: "status", name: $obj.metadata.name, namespace: $obj.metadata.namespace,
+    operation: "UPDATE",
+    userInfo: {username: "rita@example.com", groups: ["guestbook-release-managers", "system:authenticated"]},
+    object: $obj, oldObject: $old, dryRun: false}}' >"$fg_tmp/approve.json"
+say "rita patches freights/$freight_name/status: approvedFor.prod"
+review_call /validate "$fg_tmp/approve.json"
+[[ $(jq -r .response.allowed "$last_out") == true ]] || fail "step 3 should be allowed"
+# Record it, as the API server would store the admitted object; the webhook re-reads the dir.
+yq -y --arg at "$thursday" --arg name "$freight_name" \
+  'if .kind == "Freight" and .metadata.name == $name then .status.approvedFor.prod.approvedAt = $at else . end' \
+  examples/guestbook/freight.yaml >"$state/freight.yaml"
+wait_until 10 grep -q '"msg":"state reloaded"' "$fg_tmp/server.log" || fail "the webhook did not pick up the approval"
+say "recorded in the state directory; the webhook reloaded it"
+
+bold "4. rita promotes jolly-jaguar to prod again"
+promote guestbook-prod jolly-jaguar rita@example.com guestbook-release-managers ||
+  fail "step 4 should be allowed"
+
+bold "5. Friday evening (--now $friday_evening, 20:00 in Berlin): the freeze window"
+stop_server
+start_server --state "dir:$state" --now "$friday_evening"
+! promote guestbook-prod jolly-jaguar rita@example.com guestbook-release-managers ||
+  fail "step 5 should be denied"
+
+bold "the decision log (one JSON line per review; bodies are never logged)"
+grep '"msg":"admission"' "$fg_tmp/server.log" | tail -2 | sed 's/^/   /'
+bold "stopping the webhook (SIGTERM: readiness off, drain, exit)"
+stop_server
+say "exit code $fg_exit_code; $(grep -o '"msg":"drained[^"]*"' "$fg_tmp/server.log" | tail -1)"

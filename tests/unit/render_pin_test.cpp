@@ -91,6 +91,50 @@ TEST(WriteManifests, DeterministicAndTypePreserving) {
   EXPECT_EQ(write_manifests({}), "");
 }
 
+TEST(WriteManifests, RoundTripsAwkwardValues) {
+  nlohmann::json body = {
+      {"apiVersion", "v1"},
+      {"kind", "ConfigMap"},
+      {"metadata", {{"name", "awkward"}, {"labels", {{"app.kubernetes.io/name", "x"}}}}},
+      {"data",
+       {{"clip", "line1\nline2\n"},
+        {"strip", "line1\n\nline3"},
+        {"keep", "a\nb\n\n\n"},
+        {"indented", "  starts with spaces\nx\n"},
+        {"trailing", "a \nb\n"},
+        {"colon", "a: b"},
+        {"hash", "a #b"},
+        {"url", "http://x/y?z=1&w=2"},
+        {"number", "0x1F"},
+        {"float", "1e3"},
+        {"null", "~"},
+        {"No", "No"},
+        {"empty", ""},
+        {"dash", "- x"},
+        {"star", "*x"},
+        {"unicode", "grüße ✓"},
+        {"tab", "a\tb"},
+        {"quote", "say \"hi\""},
+        {"8080", "key looks like a number"}}},
+      {"spec",
+       {{"n", 1.5},
+        {"i", -3},
+        {"b", false},
+        {"z", nullptr},
+        {"emptyMap", nlohmann::json::object()},
+        {"emptyList", nlohmann::json::array()},
+        {"nested", {{1, 2}, nlohmann::json::array(), {{"a", {{"b", {1}}}}}, "s"}},
+        {"script", {{{"run", "set -e\necho hi\n"}, {"name", "step"}}}}}}};
+  std::vector<Object> objs{Object{body, "x", 1}};
+  const std::string out = write_manifests(objs);
+  auto back = read_manifests(out, "out", Limits{}, nullptr);
+  ASSERT_TRUE(back.ok()) << back.error().to_string() << "\n" << out;
+  ASSERT_EQ(back->size(), 1u);
+  EXPECT_EQ((*back)[0].body, body) << out;
+  EXPECT_NE(out.find("  clip: |\n    line1\n    line2\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("image"), 0u);
+}
+
 struct KindCase {
   std::string doc;
   std::string pointer;  // to the image

@@ -6,8 +6,10 @@
 // flattened into their items, as Argo CD and kustomize do. Documents that are not Kubernetes
 // objects (no string apiVersion and kind) are skipped with a note.
 //
-// Writing emits every object with model::to_yaml (keys sorted, strings that would change type
-// quoted), separated by "---". Same objects in, same bytes out.
+// Writing emits every object in block style with sorted keys, sequences at their key's indent
+// (kubectl's layout), strings that could read back as another type double-quoted, multi-line
+// text as literal blocks; documents separated by "---". Same objects in, same bytes out, and
+// read_manifests(write_manifests(x)) == x.
 //
 // Thread-safety: pure functions.
 #pragma once

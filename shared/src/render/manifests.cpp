@@ -43,13 +43,27 @@ std::string where(const std::string& file, int line) {
 
 }  // namespace
 
-Result<std::vector<Object>> read_manifests(std::string_view text, const std::string& file,
-                                           const Limits& limits, std::vector<std::string>* notes) {
+namespace {
+
+model::ParseLimits parse_limits(const Limits& limits) {
   model::ParseLimits pl;
   pl.max_bytes = limits.max_file_bytes;
   pl.max_alias_expansions = limits.max_alias_expansions;
   pl.max_depth = limits.max_depth;
-  auto docs = model::parse_stream(text, file, pl);
+  return pl;
+}
+
+}  // namespace
+
+Status check_stream(std::string_view text, const std::string& file, const Limits& limits) {
+  auto docs = model::parse_stream(text, file, parse_limits(limits));
+  if (!docs) return docs.error();
+  return ok_status();
+}
+
+Result<std::vector<Object>> read_manifests(std::string_view text, const std::string& file,
+                                           const Limits& limits, std::vector<std::string>* notes) {
+  auto docs = model::parse_stream(text, file, parse_limits(limits));
   if (!docs) return docs.error();
   std::vector<Object> out;
   out.reserve(docs->size());

@@ -368,13 +368,7 @@ class KustomizeCheck {
     auto text = rd_.read(*real, what);
     if (!text) return text.error();
     if (!parse) return ok_status();
-    model::ParseLimits pl;
-    pl.max_bytes = limits_.max_file_bytes;
-    pl.max_alias_expansions = limits_.max_alias_expansions;
-    pl.max_depth = limits_.max_depth;
-    auto docs = model::parse_stream(*text, rd_.rel(*real), pl);
-    if (!docs) return docs.error();
-    return ok_status();
+    return check_stream(*text, rd_.rel(*real), limits_);
   }
 
   RepoReader& rd_;
@@ -484,11 +478,8 @@ Result<Output> render(const Request& req, const Tools& tools, const Runner& run)
         }
         auto text = rd.read(*real, what);  // bounds and alias check before helm sees it
         if (!text) return text.error();
-        model::ParseLimits pl;
-        pl.max_bytes = req.limits.max_file_bytes;
-        pl.max_alias_expansions = req.limits.max_alias_expansions;
-        auto docs = model::parse_stream(*text, rd.rel(*real), pl);
-        if (!docs) return docs.error();
+        auto st = check_stream(*text, rd.rel(*real), req.limits);
+        if (!st) return st.error();
         values.push_back(*real);
       }
       argv = helm_argv(req, tools, values);

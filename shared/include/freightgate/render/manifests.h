@@ -49,6 +49,10 @@ struct Object {
 Result<std::vector<Object>> read_manifests(std::string_view text, const std::string& file,
                                            const Limits& limits, std::vector<std::string>* notes);
 
+// Parses `text` under `limits` only to refuse what read_manifests would refuse (syntax, size,
+// alias bombs) before another tool reads the file.
+Status check_stream(std::string_view text, const std::string& file, const Limits& limits);
+
 // The YAML stream of `objects`, "---" between documents, "" for no objects.
 std::string write_manifests(const std::vector<Object>& objects);
 

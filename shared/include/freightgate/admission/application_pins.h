@@ -1,0 +1,78 @@
+// The pins of a stage's Argo CD Application (docs/internals.md): what "this Application runs
+// Freight F" means, written into the Application so that Argo CD's manifest cache, the CMP and
+// the admission webhook all see the same thing:
+//   - annotation freightgate.io/freight = F's name;
+//   - freightgate plugin sources: env FREIGHT, STAGE, PROJECT, IMAGES, COMMITS, CHARTS, in that
+//     order, empty ones omitted, other env entries kept after them;
+//   - every source whose normalised repoURL matches one of F's commits: targetRevision = its id;
+//     every Helm chart source matching one of F's charts: targetRevision = its version;
+//   - kustomize-type sources: kustomize.images gets `repoURL:tag@digest` for each of F's images
+//     (entries for other images are kept).
+// Validation is "pin_application(app, F) == app": the pins are exactly one Freight's expansion.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "freightgate/model/kargo.h"
+#include "freightgate/status.h"
+
+namespace freightgate::admission {
+
+inline constexpr const char* kPluginName = "freightgate";
+inline constexpr const char* kAuthorizedStageKey = "kargo.akuity.io/authorized-stage";
+inline constexpr const char* kFreightKey = "freightgate.io/freight";
+inline constexpr const char* kPromotedByKey = "freightgate.io/promoted-by";
+inline constexpr const char* kPromotedAtKey = "freightgate.io/promoted-at";
+inline constexpr const char* kPreviousFreightKey = "freightgate.io/previous-freight";
+
+// `<project>:<stage>` from kargo.akuity.io/authorized-stage.
+struct StageRef {
+  std::string project;
+  std::string stage;
+  bool operator==(const StageRef&) const = default;
+  std::string str() const { return project + ":" + stage; }
+};
+
+// The stage an Application is authorized for: nullopt when the annotation is absent or empty
+// (not governed); an error when it is not a single `<project>:<stage>`.
+Result<std::optional<StageRef>> authorized_stage(const nlohmann::json& app);
+
+// Pin values as the CMP reads them (internals.md).
+std::string images_pin(const model::Freight& f);   // IMAGES
+std::string commits_pin(const model::Freight& f);  // COMMITS
+std::string charts_pin(const model::Freight& f);   // CHARTS
+
+// `app` with every pin set for `f` (see above). Audit annotations are not touched.
+nlohmann::json pin_application(const nlohmann::json& app, const model::Freight& f,
+                               const StageRef& stage);
+
+// Where a request for Freight was made, and what it asked for (name or alias).
+struct FreightRequestKey {
+  std::string key;    // as written
+  std::string field;  // e.g. `metadata.annotations["freightgate.io/freight"]`
+};
+
+// The Freight an Application asks for: the freightgate.io/freight annotation, unless a plugin
+// env FREIGHT is what changed against `old` (an edit in the Argo CD UI), then that. nullopt
+// when neither is set.
+std::optional<FreightRequestKey> requested_freight(const nlohmann::json& app,
+                                                   const nlohmann::json& old);
+
+// The resolved Freight name an Application pins (annotation, else env FREIGHT), "" if none.
+std::string pinned_freight(const nlohmann::json& app);
+
+// The first place where `a` and `b` differ, as a kubectl-style field path
+// (`spec.sources[1].targetRevision`); "" when equal.
+std::string first_difference(const nlohmann::json& a, const nlohmann::json& b,
+                             const std::string& path = "");
+
+// The application's sources as (field path, source) pairs: spec.source and spec.sources[i].
+std::vector<std::pair<std::string, const nlohmann::json*>> application_sources(
+    const nlohmann::json& app);
+
+}  // namespace freightgate::admission

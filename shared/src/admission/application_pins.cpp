@@ -1,0 +1,274 @@
+// Pins of a stage's Application: expansion of one Freight (admission/application_pins.h).
+#include "freightgate/admission/application_pins.h"
+
+#include <algorithm>
+#include <set>
+
+#include "freightgate/freight/image_ref.h"
+#include "freightgate/freight/urls.h"
+
+namespace freightgate::admission {
+
+namespace {
+
+using nlohmann::json;
+
+std::string str(const json& obj, const char* key) {
+  if (!obj.is_object()) return "";
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+std::string annotation(const json& app, const std::string& key) {
+  if (!app.is_object() || !app.contains("metadata") || !app["metadata"].is_object()) return "";
+  const json& m = app["metadata"];
+  if (!m.contains("annotations") || !m["annotations"].is_object()) return "";
+  return str(m["annotations"], key.c_str());
+}
+
+std::string trim(std::string s) {
+  size_t a = s.find_first_not_of(" \t");
+  size_t b = s.find_last_not_of(" \t");
+  return a == std::string::npos ? "" : s.substr(a, b - a + 1);
+}
+
+bool is_freightgate_plugin(const json& source) {
+  if (!source.is_object() || !source.contains("plugin") || !source["plugin"].is_object())
+    return false;
+  return str(source["plugin"], "name") == kPluginName;
+}
+
+std::string env_value(const json& source, const std::string& name) {
+  if (!is_freightgate_plugin(source)) return "";
+  const json& plugin = source["plugin"];
+  if (!plugin.contains("env") || !plugin["env"].is_array()) return "";
+  for (const auto& e : plugin["env"])
+    if (str(e, "name") == name) return str(e, "value");
+  return "";
+}
+
+std::string image_pin(const Image& i) {
+  std::string s = i.repoURL;
+  if (!i.tag.empty()) s += ":" + i.tag;
+  if (!i.digest.empty()) s += "@" + i.digest;
+  return s;
+}
+
+template <class T, class F>
+std::string join_sorted(const std::vector<T>& items, F format) {
+  std::vector<const T*> sorted;
+  for (const auto& i : items) sorted.push_back(&i);
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const T* a, const T* b) { return a->repoURL < b->repoURL; });
+  std::string out;
+  for (const T* i : sorted) out += (out.empty() ? "" : ",") + format(*i);
+  return out;
+}
+
+// The name part of a kustomize images entry: "old=new:tag" -> "old", else the whole entry.
+std::string kustomize_entry_name(const std::string& entry) {
+  size_t eq = entry.find('=');
+  return eq == std::string::npos ? entry : entry.substr(0, eq);
+}
+
+void pin_source(json& source, const model::Freight& f, const StageRef& stage) {
+  if (!source.is_object()) return;
+  const std::string repo = str(source, "repoURL");
+  const std::string chart = str(source, "chart");
+
+  // targetRevision: the Freight's commit for this Git repository, or its chart version.
+  if (chart.empty()) {
+    const std::string norm = freight::normalize_git(repo);
+    for (const auto& c : f.commits) {
+      if (!repo.empty() && freight::normalize_git(c.repoURL) == norm) {
+        source["targetRevision"] = c.id;
+        break;
+      }
+    }
+  } else {
+    for (const auto& c : f.charts) {
+      bool match = c.name.empty() ? freight::normalize_chart(c.repoURL) ==
+                                        freight::normalize_chart(repo + "/" + chart)
+                                  : c.name == chart && freight::normalize_chart(c.repoURL) ==
+                                                           freight::normalize_chart(repo);
+      if (match) {
+        source["targetRevision"] = c.version;
+        break;
+      }
+    }
+  }
+
+  // The freightgate plugin's env pins, in internals.md order, empty ones omitted.
+  if (is_freightgate_plugin(source)) {
+    const std::vector<std::pair<std::string, std::string>> pins = {
+        {"FREIGHT", f.metadata.name}, {"STAGE", stage.stage},      {"PROJECT", stage.project},
+        {"IMAGES", images_pin(f)},    {"COMMITS", commits_pin(f)}, {"CHARTS", charts_pin(f)}};
+    std::set<std::string> ours;
+    json env = json::array();
+    for (const auto& [name, value] : pins) {
+      ours.insert(name);
+      if (!value.empty()) env.push_back({{"name", name}, {"value", value}});
+    }
+    json& plugin = source["plugin"];
+    if (plugin.contains("env") && plugin["env"].is_array())
+      for (const auto& e : plugin["env"])
+        if (!ours.count(str(e, "name"))) env.push_back(e);
+    plugin["env"] = std::move(env);
+  }
+
+  // kustomize-type sources: images pinned, entries for other images kept.
+  if (source.contains("kustomize") && source["kustomize"].is_object() && !f.images.empty()) {
+    json& k = source["kustomize"];
+    json images = json::array();
+    std::set<std::string> done;
+    std::vector<const Image*> sorted;
+    for (const auto& i : f.images) sorted.push_back(&i);
+    std::sort(sorted.begin(), sorted.end(),
+              [](const Image* a, const Image* b) { return a->repoURL < b->repoURL; });
+    if (k.contains("images") && k["images"].is_array()) {
+      for (const auto& e : k["images"]) {
+        const Image* pin = nullptr;
+        if (e.is_string())
+          for (const Image* i : sorted)
+            if (freight::image_matches(kustomize_entry_name(e.get<std::string>()), i->repoURL))
+              pin = i;
+        if (!pin) {
+          images.push_back(e);
+        } else if (done.insert(pin->repoURL).second) {
+          images.push_back(image_pin(*pin));
+        }
+      }
+    }
+    for (const Image* i : sorted)
+      if (done.insert(i->repoURL).second) images.push_back(image_pin(*i));
+    k["images"] = std::move(images);
+  }
+}
+
+}  // namespace
+
+Result<std::optional<StageRef>> authorized_stage(const json& app) {
+  std::string value = trim(annotation(app, kAuthorizedStageKey));
+  if (value.empty()) return std::optional<StageRef>();
+  auto bad = [&](const std::string& why) {
+    Error e;
+    e.path = std::string("metadata.annotations[\"") + kAuthorizedStageKey + "\"]";
+    e.message = "\"" + value + "\" " + why +
+                "; write exactly one \"<project>:<stage>\", e.g. \"guestbook:prod\"";
+    return e;
+  };
+  if (value.find(',') != std::string::npos)
+    return bad(
+        "lists several stages, but a freightgate-governed Application runs one stage's "
+        "Freight");
+  if (value.find('*') != std::string::npos)
+    return bad("is a glob expression, which Kargo no longer supports");
+  size_t colon = value.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == value.size() ||
+      value.find(':', colon + 1) != std::string::npos)
+    return bad("is not of the form <project>:<stage>");
+  return std::optional<StageRef>(
+      StageRef{trim(value.substr(0, colon)), trim(value.substr(colon + 1))});
+}
+
+std::string images_pin(const model::Freight& f) { return join_sorted(f.images, image_pin); }
+
+std::string commits_pin(const model::Freight& f) {
+  return join_sorted(f.commits, [](const GitCommit& c) { return c.repoURL + "@" + c.id; });
+}
+
+std::string charts_pin(const model::Freight& f) {
+  return join_sorted(f.charts, [](const Chart& c) {
+    return (c.name.empty() ? c.repoURL : c.repoURL + "/" + c.name) + ":" + c.version;
+  });
+}
+
+json pin_application(const json& app, const model::Freight& f, const StageRef& stage) {
+  json out = app;
+  if (!out.is_object()) return out;
+  json& meta = out["metadata"];
+  if (!meta.is_object()) meta = json::object();
+  if (!meta.contains("annotations") || !meta["annotations"].is_object())
+    meta["annotations"] = json::object();
+  meta["annotations"][kFreightKey] = f.metadata.name;
+  if (out.contains("spec") && out["spec"].is_object()) {
+    json& spec = out["spec"];
+    if (spec.contains("source")) pin_source(spec["source"], f, stage);
+    if (spec.contains("sources") && spec["sources"].is_array())
+      for (auto& s : spec["sources"]) pin_source(s, f, stage);
+  }
+  return out;
+}
+
+std::optional<FreightRequestKey> requested_freight(const json& app, const json& old) {
+  const std::string field_ann = std::string("metadata.annotations[\"") + kFreightKey + "\"]";
+  std::string ann = trim(annotation(app, kFreightKey));
+  std::string old_ann = trim(annotation(old, kFreightKey));
+  // A FREIGHT env edit (Argo CD UI) that differs from before and from the annotation wins when
+  // the annotation itself was left alone.
+  for (const auto& [path, source] : application_sources(app)) {
+    std::string env = trim(env_value(*source, "FREIGHT"));
+    if (env.empty() || env == ann) continue;
+    std::string old_env;
+    for (const auto& [old_path, old_source] : application_sources(old))
+      if (old_path == path) old_env = trim(env_value(*old_source, "FREIGHT"));
+    if (env != old_env && ann == old_ann)
+      return FreightRequestKey{env, path + ".plugin.env[FREIGHT]"};
+  }
+  if (!ann.empty()) return FreightRequestKey{ann, field_ann};
+  for (const auto& [path, source] : application_sources(app)) {
+    std::string env = trim(env_value(*source, "FREIGHT"));
+    if (!env.empty()) return FreightRequestKey{env, path + ".plugin.env[FREIGHT]"};
+  }
+  return std::nullopt;
+}
+
+std::string pinned_freight(const json& app) {
+  std::string ann = trim(annotation(app, kFreightKey));
+  if (!ann.empty()) return ann;
+  for (const auto& [path, source] : application_sources(app)) {
+    std::string env = trim(env_value(*source, "FREIGHT"));
+    if (!env.empty()) return env;
+  }
+  return "";
+}
+
+std::string first_difference(const json& a, const json& b, const std::string& path) {
+  if (a == b) return "";
+  const std::string here = path.empty() ? "(object)" : path;
+  if (a.is_object() && b.is_object()) {
+    std::set<std::string> keys;
+    for (const auto& [k, v] : a.items()) keys.insert(k);
+    for (const auto& [k, v] : b.items()) keys.insert(k);
+    for (const auto& k : keys) {
+      bool dotted = k.find_first_of("./") != std::string::npos;
+      std::string sub = dotted ? path + "[\"" + k + "\"]" : (path.empty() ? k : path + "." + k);
+      if (!a.contains(k) || !b.contains(k)) return sub;
+      std::string d = first_difference(a[k], b[k], sub);
+      if (!d.empty()) return d;
+    }
+    return here;
+  }
+  if (a.is_array() && b.is_array()) {
+    for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+      std::string d = first_difference(a[i], b[i], path + "[" + std::to_string(i) + "]");
+      if (!d.empty()) return d;
+    }
+    return here;
+  }
+  return here;
+}
+
+std::vector<std::pair<std::string, const json*>> application_sources(const json& app) {
+  std::vector<std::pair<std::string, const json*>> out;
+  if (!app.is_object() || !app.contains("spec") || !app["spec"].is_object()) return out;
+  const json& spec = app["spec"];
+  if (spec.contains("source") && spec["source"].is_object())
+    out.emplace_back("spec.source", &spec["source"]);
+  if (spec.contains("sources") && spec["sources"].is_array())
+    for (size_t i = 0; i < spec["sources"].size(); ++i)
+      out.emplace_back("spec.sources[" + std::to_string(i) + "]", &spec["sources"][i]);
+  return out;
+}
+
+}  // namespace freightgate::admission

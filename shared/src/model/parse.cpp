@@ -1,7 +1,8 @@
 // YAML/JSON stream -> Documents. Built on yaml-cpp's event parser (not YAML::Load) so that
 // every node's line is known and aliases are expanded under a budget: a "billion laughs"
 // document is refused after max_alias_expansions copied nodes instead of exhausting memory.
-#include <cmath>
+#include <cerrno>
+#include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <map>

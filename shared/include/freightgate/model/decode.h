@@ -6,6 +6,15 @@
 //   stages.yaml:14: Stage "prod": spec.requestedFreight[0].origin.name: required
 // Unknown fields never fail: they stay in ObjectBase::raw, and encode() writes them back.
 //
+// What decoding checks is what the CRD schema (and its CEL rules) would: types, required
+// fields, enum values, Go durations, RFC 3339 times, one-of rules (a subscription has one
+// type; a step has uses or task). Meaning beyond that (URL validity, Warehouse/Stage
+// existence) is the admission rule sets' and the pipeline graph's business.
+//
+// Parsing: YAML 1.2 core schema for plain scalars (true/false, numbers, null/~); quoted and
+// block scalars are strings. Merge keys (<<) are honoured; duplicate keys and non-scalar keys
+// are errors. The line recorded for a mapping entry is the line of its key.
+//
 // Thread-safety: all functions are pure; Documents are immutable after parsing.
 #pragma once
 

@@ -4,7 +4,8 @@
 # made with openssl) walking through a promotion story with curl, as kube-apiserver would call it:
 #   1. alice promotes Freight jolly-jaguar (v0.0.3) to dev        -> allowed, pins patched in
 #   2. rita promotes it to prod before staging verified it         -> denied
-#   3. rita, a release manager, approves it for prod               -> allowed (and recorded)
+#   3. CI verifies it in staging; rita, a release manager, approves
+#      it for prod                                                  -> allowed (and recorded)
 #   4. rita promotes it to prod again                              -> allowed
 #   5. the same promotion on Friday evening, in the freeze window  -> denied
 # The webhook runs with a fixed clock (--now) so the story is the same on any day. It stops
@@ -13,7 +14,8 @@ set -euo pipefail
 build=${1:-build}
 cd "$(dirname "$0")/.."
 root=$PWD
-export FG_WEBHOOK=$root/$build/webhook/freightgate-webhook FG_SOURCE_DIR=$root
+[[ $build == /* ]] || build=$root/$build
+export FG_WEBHOOK=$build/webhook/freightgate-webhook FG_SOURCE_DIR=$root
 # shellcheck source=../tests/integration/webhook/lib.sh
 source tests/integration/webhook/lib.sh
 trap fg_cleanup EXIT
@@ -93,28 +95,40 @@ bold "2. rita promotes jolly-jaguar to prod before staging verified it"
 ! promote guestbook-prod jolly-jaguar rita@example.com guestbook-release-managers ||
   fail "step 2 should be denied"
 
-bold "3. rita (release manager) approves jolly-jaguar for prod"
+# freight_status USER GROUP JQ_EDIT: a freights/status UPDATE of jolly-jaguar through
+# /validate; when allowed, recorded in the state directory as the API server would store it
+# (written aside, then renamed, so the webhook never reads half a file).
 freight_name=15317018bfd430928c2bb2ecc4cd79fbe644bf16
-old=$(yq -c "select(.kind == \"Freight\" and .metadata.name == \"$freight_name\")" "$state/freight.yaml")
-new=$(jq -c --arg at "$thursday" '.status.approvedFor.prod.approvedAt = $at' <<<"$old")
-jq -n --argjson obj "$new" --argjson old "$old" '{
-  apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview",
-  request: {uid: "d3a0c4e2-5a7e-4d8e-9a51-3c1f00000003",
-    kind: {group: "kargo.akuity.io", version: "v1alpha1", kind: "Freight"},
-    resource: {group: "kargo.akuity.io", version: "v1alpha1", resource: "freights"},
-    subResource: "status", name: $obj.metadata.name, namespace: $obj.metadata.namespace,
-    operation: "UPDATE",
-    userInfo: {username: "rita@example.com", groups: ["guestbook-release-managers", "system:authenticated"]},
-    object: $obj, oldObject: $old, dryRun: false}}' >"$fg_tmp/approve.json"
-say "rita patches freights/$freight_name/status: approvedFor.prod"
-review_call /validate "$fg_tmp/approve.json"
-[[ $(jq -r .response.allowed "$last_out") == true ]] || fail "step 3 should be allowed"
-# Record it, as the API server would store the admitted object; the webhook re-reads the dir.
-yq -y --arg at "$thursday" --arg name "$freight_name" \
-  'if .kind == "Freight" and .metadata.name == $name then .status.approvedFor.prod.approvedAt = $at else . end' \
-  examples/guestbook/freight.yaml >"$state/freight.yaml"
-wait_until 10 grep -q '"msg":"state reloaded"' "$fg_tmp/server.log" || fail "the webhook did not pick up the approval"
-say "recorded in the state directory; the webhook reloaded it"
+freight_status() {
+  local old new
+  old=$(yq -c "select(.kind == \"Freight\" and .metadata.name == \"$freight_name\")" "$state/freight.yaml")
+  new=$(jq -c "$3" <<<"$old")
+  jq -n --argjson obj "$new" --argjson old "$old" --arg user "$1" --arg group "$2" '{
+    apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview",
+    request: {uid: "d3a0c4e2-5a7e-4d8e-9a51-3c1f0000000\($user | length)",
+      kind: {group: "kargo.akuity.io", version: "v1alpha1", kind: "Freight"},
+      resource: {group: "kargo.akuity.io", version: "v1alpha1", resource: "freights"},
+      subResource: "status", name: $obj.metadata.name, namespace: $obj.metadata.namespace,
+      operation: "UPDATE", userInfo: {username: $user, groups: [$group, "system:authenticated"]},
+      object: $obj, oldObject: $old, dryRun: false}}' >"$fg_tmp/status.json"
+  say "$1 updates freights/jolly-jaguar/status: $3"
+  review_call /validate "$fg_tmp/status.json"
+  [[ $(jq -r .response.allowed "$last_out") == true ]] || return 1
+  local reloads
+  reloads=$(grep -c '"msg":"state reloaded"' "$fg_tmp/server.log" || true)
+  yq -y --arg name "$freight_name" "if .kind == \"Freight\" and .metadata.name == \$name then $3 else . end" \
+    "$state/freight.yaml" >"$state/.freight.yaml.new"
+  mv "$state/.freight.yaml.new" "$state/freight.yaml"
+  wait_until 10 bash -c "[[ \$(grep -c '\"msg\":\"state reloaded\"' '$fg_tmp/server.log') -gt $reloads ]]" ||
+    fail "the webhook did not pick up the change"
+  say "recorded in the state directory; the webhook reloaded it"
+}
+
+bold "3. CI verifies jolly-jaguar in staging, then rita (release manager) approves it for prod"
+freight_status system:serviceaccount:guestbook:ci system:serviceaccounts \
+  ".status.verifiedIn.staging.verifiedAt = \"$thursday\"" || fail "step 3 (verify) should be allowed"
+freight_status rita@example.com guestbook-release-managers \
+  ".status.approvedFor.prod.approvedAt = \"$thursday\"" || fail "step 3 (approve) should be allowed"
 
 bold "4. rita promotes jolly-jaguar to prod again"
 promote guestbook-prod jolly-jaguar rita@example.com guestbook-release-managers ||

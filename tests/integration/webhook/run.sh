@@ -17,15 +17,20 @@ NOW=2026-11-26T10:00:00Z  # a Thursday: no freeze window
 # The dev promotion alice asks for: jolly-jaguar (v0.0.3) into dev.
 dev_promotion() { promotion_review "$1" guestbook-dev jolly-jaguar alice@example.com guestbook-developers; }
 
-# Mutate, then apply the returned patch with kubectl: the object the apiserver would store.
-mutated_dev_app() {
-  dev_promotion 11111111-aaaa-4bbb-8ccc-000000000001 >"$T/m.json"
+# mutate_and_apply UID APP FREIGHT USER GROUP: the promotion through /mutate, then the returned
+# patch applied with kubectl: $T/patched.json is the object the apiserver would store.
+mutate_and_apply() {
+  promotion_review "$1" "$2" "$3" "$4" "$5" >"$T/m.json"
   [[ $(post /mutate "$T/m.json" "$T/m.out") == 200 ]] || fail "mutate: $(cat "$T/m.out")"
   decoded_patch "$T/m.out" >"$T/patch.json"
   [[ -s $T/patch.json ]] || fail "mutate returned no patch: $(cat "$T/m.out")"
   jq '.request.object' "$T/m.json" >"$T/obj.json"
   kubectl patch --local -f "$T/obj.json" --type=json -p "$(cat "$T/patch.json")" -o json \
     >"$T/patched.json" 2>"$T/kubectl.err" || fail "kubectl patch: $(cat "$T/kubectl.err")"
+}
+mutated_dev_app() {
+  mutate_and_apply 11111111-aaaa-4bbb-8ccc-000000000001 guestbook-dev jolly-jaguar \
+    alice@example.com guestbook-developers
 }
 
 case_mutate() {
@@ -67,16 +72,21 @@ case_allow() {
 
 case_deny() {
   start_server --now "$NOW"
-  # jolly-jaguar straight to prod: staging never verified it and nobody approved it.
-  promotion_review 22222222-aaaa-4bbb-8ccc-000000000001 guestbook-prod jolly-jaguar \
-    rita@example.com guestbook-release-managers >"$T/d.json"
+  # jolly-jaguar straight to prod: staging never verified it and nobody approved it. The
+  # mutating webhook pins it; the validating webhook refuses the pinned object.
+  mutate_and_apply 22222222-aaaa-4bbb-8ccc-000000000000 guestbook-prod jolly-jaguar \
+    rita@example.com guestbook-release-managers
+  app_review 22222222-aaaa-4bbb-8ccc-000000000001 UPDATE rita@example.com guestbook-release-managers \
+    "$(cat "$T/patched.json")" "$(app guestbook-prod)" >"$T/d.json"
   [[ $(post /validate "$T/d.json" "$T/d.out") == 200 ]] || fail "validate: $(cat "$T/d.out")"
   jq -e '.response.allowed == false and .response.status.code == 403 and .response.status.reason == "Forbidden"
-         and (.response.status.message | length) > 10 and (.response | has("patch") | not)' "$T/d.out" >/dev/null ||
-    fail "expected a 403 denial: $(cat "$T/d.out")"
+         and (.response.status.message | test("not available to Stage \"prod\".*staging"))
+         and (.response | has("patch") | not)' "$T/d.out" >/dev/null ||
+    fail "expected a 403 denial naming the missing staging verification: $(cat "$T/d.out")"
   echo "kubectl would print: Error from server (Forbidden): admission webhook \"applications.freightgate.io\" denied the request: $(jq -r .response.status.message "$T/d.out")"
   grep '"msg":"admission"' "$T/server.log" | jq -e 'select(.uid=="22222222-aaaa-4bbb-8ccc-000000000001"
-      and .allowed==false and .code==403 and .user=="rita@example.com")' >/dev/null || fail "denial not logged"
+      and .allowed==false and .code==403 and .user=="rita@example.com" and (.message|length) > 0)' >/dev/null ||
+    fail "denial not logged"
   fg_curl "https://localhost:$fg_port/metrics" | grep -q \
     'freightgate_admission_requests_total{webhook="validate",kind="Application",operation="UPDATE",allowed="false"} 1' ||
     fail "denial not counted in /metrics"

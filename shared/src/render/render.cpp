@@ -81,6 +81,7 @@ class RepoReader {
   RepoReader(std::string root, const Limits& limits) : root_(std::move(root)), limits_(limits) {}
 
   const std::string& root() const { return root_; }
+  const Limits& limits() const { return limits_; }
 
   std::string rel(const std::string& abs) const {
     if (abs == root_) return ".";
@@ -200,7 +201,10 @@ Status collect_plain(RepoReader& rd, const std::string& dir, const std::string& 
   for (const auto& n : names) {
     if (n.empty() || n[0] == '.') continue;
     if (top && (n == "stages" || n == "env")) continue;
-    if (++rd.files_ > 20000) return err(rd.rel(dir), "", "too many files; split the application");
+    if (++rd.files_ > rd.limits().max_files)
+      return err(
+          rd.rel(dir), "",
+          "more than " + std::to_string(rd.limits().max_files) + " files; split the application");
     const std::string p = dir + "/" + n;
     const std::string r = rel_dir.empty() ? n : rel_dir + "/" + n;
     auto real = rd.resolve(p, "");

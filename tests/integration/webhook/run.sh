@@ -142,10 +142,19 @@ close_after() {
 }
 silent_client() { timeout 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$fg_port; cat <&3 >/dev/null" || true; }
 # TLS, then an incomplete request whose rest never comes.
-# (openssl exits when the server closes; the process substitution is not waited for)
+# TLS, then an incomplete request whose rest never comes: openssl exits when the server closes
+# (its stdin, a fifo, stays open through fd 7 until then).
 stalled_tls_client() {
+  local fifo=$T/stall.$RANDOM pid
+  mkfifo "$fifo"
   timeout 10 openssl s_client -quiet -connect "127.0.0.1:$fg_port" -servername localhost \
-    -CAfile "$T/pki/ca.crt" < <(printf '%b' "$1"; sleep 10) >/dev/null 2>&1 || true
+    -CAfile "$T/pki/ca.crt" <"$fifo" >/dev/null 2>&1 &
+  pid=$!
+  exec 7>"$fifo"
+  printf '%b' "$1" >&7
+  wait "$pid" || true
+  exec 7>&-
+  rm -f "$fifo"
 }
 
 case_slow_client() {

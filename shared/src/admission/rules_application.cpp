@@ -244,8 +244,14 @@ Decision validate(const AdmissionRequest& req, const Context& ctx) {
                                 "freight -n " +
                                 stage.project + ")");
   // The pins must be exactly this Freight's expansion (the mutating webhook writes them).
-  json expected = pin_application(obj, *f, stage);
-  if (std::string diff = first_difference(obj, expected); !diff.empty())
+  // The request itself may name the Freight by alias; the pins below it must still match.
+  json requested = obj;
+  if (const model::Freight* a =
+          resolve(ctx, stage.project, rules::json_annotation(obj, kFreightKey));
+      a == f)
+    rules::set_json_annotation(requested, kFreightKey, f->metadata.name);
+  json expected = pin_application(requested, *f, stage);
+  if (std::string diff = first_difference(requested, expected); !diff.empty())
     return v.no(diff, "does not match " + freight_name(*f) +
                           ", which this Application asks for in " + key->field +
                           "; request a Freight only through " + kFreightKey +

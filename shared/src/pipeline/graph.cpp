@@ -122,9 +122,9 @@ StageGraph StageGraph::build(const std::vector<model::Stage>& stages) {
           path += e->to;
           found.push_back(stage_error(
               g.stages_.at(e->to), source_path(e->request, e->index),
-              "cycle in the " + origin + " pipeline: " + path + "; Freight from " + origin +
-                  " can never reach these Stages: remove one of these upstream references or "
-                  "add `direct: true` to the first Stage"));
+              "cycle in the " + origin + " pipeline: " + path +
+                  "; a Stage cannot take Freight from its own downstream Stages: remove one of "
+                  "these upstream references"));
         } else if (color[e->to] == 0) {
           dfs(e->to);
         }

@@ -6,8 +6,8 @@
 //       Stage "prod": spec.requestedFreight[0].sources.stages[0]: upstream Stage "stagin" ...
 //   - the same origin requested twice by one Stage
 //   - a Stage defined twice
-//   - a cycle among the Stages that pass Freight of one origin (Kargo does not detect these;
-//     Freight of that origin could then never arrive), with the cycle path in the message:
+//   - a cycle among the Stages that pass Freight of one origin (Kargo does not detect these),
+//     with the cycle path in the message:
 //       ... cycle in the Warehouse/guestbook pipeline: staging -> prod -> staging ...
 // Errors are ordered by Stage name, then field path, so output is deterministic.
 //

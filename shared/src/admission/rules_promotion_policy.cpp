@@ -34,7 +34,6 @@ Decision promotion_policy_rules(Phase phase, const AdmissionRequest& req, const 
   auto policy = rules::decode_as<model::PromotionPolicy>(req.object);
   if (!policy) return rules::deny_invalid(req, policy.error());
   const std::string& ns = req.namespace_;
-  std::vector<std::string> warnings;
 
   // Rule: it lives in a project namespace.
   if (std::string p = rules::project_problem(ctx.snapshot, ns); !p.empty()) {
@@ -48,11 +47,6 @@ Decision promotion_policy_rules(Phase phase, const AdmissionRequest& req, const 
   }
   if (std::string p = rules::label_selector_problem(sel, "spec.stageSelector"); !p.empty()) {
     return deny(req, rules::message(who, "", p));
-  }
-  if (policy->stageSelector.name.empty() && policy->stageSelector.labels.empty()) {
-    warnings.push_back("PromotionPolicy \"" + policy->metadata.name +
-                       "\" has an empty stageSelector: it applies to every Stage in \"" + ns +
-                       "\"");
   }
   // Rules on windows.
   for (size_t i = 0; i < policy->windows.size(); ++i) {
@@ -86,7 +80,7 @@ Decision promotion_policy_rules(Phase phase, const AdmissionRequest& req, const 
                                      other->metadata.name + "\"; merge the two policies into one"));
     }
   }
-  return allow(req, std::move(warnings));
+  return allow(req);
 }
 
 }  // namespace freightgate::admission

@@ -87,16 +87,22 @@ Decision stage_rules(Phase phase, const AdmissionRequest& req, const Context& ct
   const std::string& ns = req.namespace_;
   stage->metadata.namespace_ = ns;
   std::vector<std::string> warnings;
+  // Denials carry the warnings found so far (kubectl prints both).
+  auto refuse = [&](std::string text) {
+    Decision d = deny(req, std::move(text));
+    for (auto& w : warnings) d.response.warnings.push_back(clean_warning(w));
+    return d;
+  };
 
   if (req.operation == "CREATE") {
     if (std::string p = rules::project_problem(ctx.snapshot, ns); !p.empty()) {
-      return deny(req, rules::message(who, "metadata.namespace", p));
+      return refuse(rules::message(who, "metadata.namespace", p));
     }
   }
   if (stage->requestedFreight.empty()) {
-    return deny(req, rules::message(who, "spec.requestedFreight",
-                                    "must request Freight from at least one origin; add "
-                                    "{origin: {kind: Warehouse, name: ...}, sources: ...}"));
+    return refuse(rules::message(who, "spec.requestedFreight",
+                                 "must request Freight from at least one origin; add "
+                                 "{origin: {kind: Warehouse, name: ...}, sources: ...}"));
   }
 
   for (size_t i = 0; i < stage->requestedFreight.size(); ++i) {
@@ -105,15 +111,15 @@ Decision stage_rules(Phase phase, const AdmissionRequest& req, const Context& ct
     // Rule: MatchUpstream needs exactly one upstream and no direct source.
     if (fr.sources.selectionPolicy == "MatchUpstream") {
       if (fr.sources.direct) {
-        return deny(req, rules::message(who, at + ".sources.autoPromotionOptions.selectionPolicy",
-                                        "selection policy 'MatchUpstream' cannot be used when "
-                                        "accepting Freight directly from its origin; set "
-                                        "sources.direct: false or use NewestFreight"));
+        return refuse(rules::message(who, at + ".sources.autoPromotionOptions.selectionPolicy",
+                                     "selection policy 'MatchUpstream' cannot be used when "
+                                     "accepting Freight directly from its origin; set "
+                                     "sources.direct: false or use NewestFreight"));
       }
       if (fr.sources.stages.size() != 1) {
-        return deny(req, rules::message(who, at + ".sources.autoPromotionOptions.selectionPolicy",
-                                        "selection policy 'MatchUpstream' requires exactly one "
-                                        "upstream Stage to be specified in sources.stages"));
+        return refuse(rules::message(who, at + ".sources.autoPromotionOptions.selectionPolicy",
+                                     "selection policy 'MatchUpstream' requires exactly one "
+                                     "upstream Stage to be specified in sources.stages"));
       }
     }
     if (!fr.sources.direct && fr.sources.stages.empty()) {
@@ -130,20 +136,19 @@ Decision stage_rules(Phase phase, const AdmissionRequest& req, const Context& ct
       const std::string& up = fr.sources.stages[j];
       const std::string field = at + ".sources.stages[" + std::to_string(j) + "]";
       if (!seen_up.insert(up).second) {
-        return deny(
-            req,
+        return refuse(
             rules::message(who, field, "upstream Stage \"" + up + "\" listed twice; list it once"));
       }
       const model::Stage* upstream = ctx.snapshot.stage(ns, up);
       if (upstream != nullptr && up != stage->metadata.name &&
           !requests_origin(*upstream, fr.origin)) {
-        return deny(req, rules::message(who, field,
-                                        "upstream Stage \"" + up +
-                                            "\" does not request Freight "
-                                            "from " +
-                                            fr.origin.str() +
-                                            ", so it can never pass any on; add that origin to \"" +
-                                            up + "\" or pick another upstream"));
+        return refuse(rules::message(who, field,
+                                     "upstream Stage \"" + up +
+                                         "\" does not request Freight "
+                                         "from " +
+                                         fr.origin.str() +
+                                         ", so it can never pass any on; add that origin to \"" +
+                                         up + "\" or pick another upstream"));
       }
     }
   }
@@ -160,10 +165,10 @@ Decision stage_rules(Phase phase, const AdmissionRequest& req, const Context& ct
       const bool new_cycle = e.message.find("cycle") != std::string::npos &&
                              known.count(e.object + e.path + e.message) == 0;
       if (!mine && !new_cycle) continue;
-      if (mine) return deny(req, rules::message(who, e.path, e.message));
-      return deny(req, rules::message(who, "spec.requestedFreight",
-                                      "this change closes a cycle (" + e.object + ": " + e.path +
-                                          ": " + e.message + ")"));
+      if (mine) return refuse(rules::message(who, e.path, e.message));
+      return refuse(rules::message(
+          who, "spec.requestedFreight",
+          "this change closes a cycle (" + e.object + ": " + e.path + ": " + e.message + ")"));
     }
   }
 
@@ -179,32 +184,31 @@ Decision stage_rules(Phase phase, const AdmissionRequest& req, const Context& ct
   for (size_t i = 0; i < steps.size(); ++i) {
     const std::string at = "spec.promotionTemplate.spec.steps[" + std::to_string(i) + "]";
     const json& step = steps[i];
-    if (!step.is_object()) return deny(req, rules::message(who, at, "must be an object"));
+    if (!step.is_object()) return refuse(rules::message(who, at, "must be an object"));
     const bool uses = step.contains("uses") && step["uses"].is_string() &&
                       !step["uses"].get<std::string>().empty();
     const bool task = step.contains("task") && step["task"].is_object();
     if (uses == task) {
-      return deny(req, rules::message(who, at,
-                                      "exactly one of uses or task must be set; a step either "
-                                      "runs a step kind or references a PromotionTask"));
+      return refuse(rules::message(who, at,
+                                   "exactly one of uses or task must be set; a step either "
+                                   "runs a step kind or references a PromotionTask"));
     }
     if (task) {
       if (step.contains("if")) {
-        return deny(req, rules::message(who, at + ".if",
-                                        "PromotionTemplate step referencing a task cannot have an "
-                                        "'if' condition; put the condition on the task's steps"));
+        return refuse(rules::message(who, at + ".if",
+                                     "PromotionTemplate step referencing a task cannot have an "
+                                     "'if' condition; put the condition on the task's steps"));
       }
       if (step.contains("config")) {
-        return deny(req, rules::message(who, at + ".config",
-                                        "PromotionTemplate step referencing a task cannot have a "
-                                        "config; pass values with vars instead"));
+        return refuse(rules::message(who, at + ".config",
+                                     "PromotionTemplate step referencing a task cannot have a "
+                                     "config; pass values with vars instead"));
       }
       const json& t = step["task"];
       const std::string name = t.value("name", std::string());
       const std::string kind = t.value("kind", std::string("PromotionTask"));
       if (name.empty()) {
-        return deny(req,
-                    rules::message(who, at + ".task.name", "required; name the PromotionTask"));
+        return refuse(rules::message(who, at + ".task.name", "required; name the PromotionTask"));
       }
       if (kind == "PromotionTask" && ctx.snapshot.promotion_task(ns, name) == nullptr) {
         warnings.push_back("PromotionTask \"" + name + "\" does not exist in namespace \"" + ns +
@@ -214,18 +218,18 @@ Decision stage_rules(Phase phase, const AdmissionRequest& req, const Context& ct
     const std::string alias = step.value("as", std::string());
     if (alias.empty()) continue;
     if (std::regex_match(alias, kReserved)) {
-      return deny(req, rules::message(who, at + ".as",
-                                      "step alias \"" + alias +
-                                          "\" is reserved (step-N and task-N name unaliased "
-                                          "steps); choose another alias"));
+      return refuse(rules::message(who, at + ".as",
+                                   "step alias \"" + alias +
+                                       "\" is reserved (step-N and task-N name unaliased "
+                                       "steps); choose another alias"));
     }
     auto [it, inserted] = aliases.emplace(alias, i);
     if (!inserted) {
-      return deny(
-          req, rules::message(who, at + ".as",
-                              "step alias duplicates that of "
-                              "spec.promotionTemplate.spec.steps[" +
-                                  std::to_string(it->second) + "]; give each step its own alias"));
+      return refuse(rules::message(who, at + ".as",
+                                   "step alias duplicates that of "
+                                   "spec.promotionTemplate.spec.steps[" +
+                                       std::to_string(it->second) +
+                                       "]; give each step its own alias"));
     }
   }
   return allow(req, std::move(warnings));

@@ -26,7 +26,8 @@ const std::regex kGitURL(
 const std::regex kBranch(R"(^[a-zA-Z0-9]([a-zA-Z0-9._\/-]*[a-zA-Z0-9_-])?$)");
 const std::regex kImageURL(R"(^(\w+([\.-]\w+)*(:[\d]+)?/)?(\w+([\.-]\w+)*)(/\w+([\.-]\w+)*)*$)");
 const std::regex kPlatform(R"(^\w+/\w+$)");
-const std::regex kChartURL(R"(^(((https?)|(oci))://)(([\w\d\.\-]+)(:([\d]+)?)?(/.*)*$)");
+// Kargo's chart pattern leaves one group unclosed (its schema engine tolerates that); closed here.
+const std::regex kChartURL(R"(^(((https?)|(oci))://)(([\w\d\.\-]+)(:([\d]+)?)?(/.*)*)$)");
 const std::regex kInterval(R"(^([0-9]+(\.[0-9]+)?(s|m|h))+$)");
 
 const std::set<std::string> kGitStrategies = {"NewestFromBranch", "SemVer", "Lexical", "NewestTag"};

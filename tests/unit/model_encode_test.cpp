@@ -9,22 +9,12 @@
 #include "model_test_util.h"
 
 namespace fm = freightgate::model;
+using fg_model_test::example;
+using fg_model_test::must;
 using fg_model_test::one;
 using nlohmann::json;
 
 namespace {
-
-std::vector<fm::Document> example(const std::string& name) {
-  auto r = fm::parse_file(std::string(FG_SOURCE_DIR) + "/examples/guestbook/" + name);
-  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().to_string());
-  return r.ok() ? *r : std::vector<fm::Document>{};
-}
-
-template <class T>
-T must(const freightgate::Result<T>& r) {
-  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().to_string());
-  return r.ok() ? r.value() : T{};
-}
 
 TEST(Encode, EveryExampleDocumentRoundTripsUnchanged) {
   int n = 0;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "freightgate/model/decode.h"
 
@@ -18,6 +19,21 @@ inline freightgate::model::Document one(const std::string& yaml) {
     return {};
   }
   return r->front();
+}
+
+// The documents of examples/guestbook/<name>.
+inline std::vector<freightgate::model::Document> example(const std::string& name) {
+  auto r =
+      freightgate::model::parse_file(std::string(FG_SOURCE_DIR) + "/examples/guestbook/" + name);
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().to_string());
+  return r.ok() ? *r : std::vector<freightgate::model::Document>{};
+}
+
+// The value of `r`; fails the test (and returns T{}) when it is an error.
+template <class T>
+T must(const freightgate::Result<T>& r) {
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().to_string());
+  return r.ok() ? r.value() : T{};
 }
 
 }  // namespace fg_model_test

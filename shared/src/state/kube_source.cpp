@@ -74,7 +74,6 @@ struct KubeSource::Impl {
   }
 };
 
-KubeSource::KubeSource(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 KubeSource::~KubeSource() { impl_->stop(); }
 
 std::shared_ptr<const state::Snapshot> KubeSource::current() const {
@@ -124,29 +123,15 @@ std::optional<model::Time> KubeSource::last_sync() const {
 
 std::shared_ptr<const admission::Authorizer> KubeSource::authorizer() const { return impl_->sar; }
 
-std::unique_ptr<state::Source> make_kube_source(const KubeSourceOptions& options, Error* error) {
-  auto impl = std::make_unique<KubeSource::Impl>();
-  impl->options = options;
-  ClientConfig config;
-  if (options.config) {
-    config = *options.config;
-  } else {
-    auto r = resolve_config(options.kubeconfig, options.context);
-    if (!r.ok()) {
-      if (error) *error = r.error();
-      return nullptr;
-    }
-    config = std::move(r.value());
-  }
-  auto client = Client::create(config, options.client);
-  if (!client.ok()) {
-    if (error) *error = client.error();
-    return nullptr;
-  }
-  impl->client = client.value();
-  impl->sar = std::make_shared<SarAuthorizer>(impl->client, options.sar);
-
-  KubeSource::Impl* raw = impl.get();
+KubeSource::KubeSource(const KubeSourceOptions& options, std::shared_ptr<Client> client)
+    : impl_(std::make_unique<Impl>()) {
+  Impl* raw = impl_.get();
+  raw->options = options;
+  raw->client = std::move(client);
+  raw->sar = std::make_shared<SarAuthorizer>(raw->client, options.sar);
+  Decoder decode = options.decode
+                       ? options.decode
+                       : Decoder([](const nlohmann::json& o) { return model::decode_json(o); });
   for (const auto& type : watched_resources()) {
     std::vector<std::string> scopes = {""};
     if (type.namespaced && !options.namespaces.empty()) scopes = options.namespaces;
@@ -154,22 +139,20 @@ std::unique_ptr<state::Source> make_kube_source(const KubeSourceOptions& options
       InformerOptions io;
       io.type = type;
       io.namespace_ = ns;
-      io.decode = options.decode
-                      ? options.decode
-                      : Decoder([](const nlohmann::json& o) { return model::decode_json(o); });
+      io.decode = decode;
       io.watch_timeout_seconds = options.watch_timeout_seconds;
       io.retry_initial = options.retry_initial;
       io.retry_max = options.retry_max;
       io.idle_timeout = options.idle_timeout;
       io.on_change = [raw] { raw->notify(); };
-      impl->informers.push_back(std::make_unique<Informer>(impl->client, std::move(io)));
+      raw->informers.push_back(std::make_unique<Informer>(raw->client, std::move(io)));
     }
   }
+  const ClientConfig& config = raw->client->config();
   spdlog::info("state kube: {} ({}), {} informers", config.server, config.origin,
-               impl->informers.size());
-  impl->builder = std::thread([raw] { raw->build_loop(); });
-  for (auto& i : impl->informers) i->start();
-  return std::unique_ptr<state::Source>(new KubeSource(std::move(impl)));
+               raw->informers.size());
+  raw->builder = std::thread([raw] { raw->build_loop(); });
+  for (auto& i : raw->informers) i->start();
 }
 
 }  // namespace freightgate::kube

@@ -59,7 +59,8 @@ class KubeSource : public state::Source {
  private:
   friend std::unique_ptr<state::Source> make_kube_source(const KubeSourceOptions&, Error*);
   struct Impl;
-  explicit KubeSource(std::unique_ptr<Impl> impl);
+  // Creates the SAR authorizer and the informers over `client` and starts them.
+  KubeSource(const KubeSourceOptions& options, std::shared_ptr<Client> client);
   std::unique_ptr<Impl> impl_;
 };
 

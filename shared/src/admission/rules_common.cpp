@@ -292,6 +292,12 @@ void set_meta_value(nlohmann::json& obj, const char* map, const std::string& key
 }
 }  // namespace
 
+std::string json_str(const nlohmann::json& obj, const char* key) {
+  if (!obj.is_object()) return "";
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 std::string json_label(const nlohmann::json& obj, const std::string& key) {
   return meta_value(obj, "labels", key);
 }

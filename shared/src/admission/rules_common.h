@@ -86,6 +86,9 @@ Result<bool> may_on_stage(const Context& ctx, const UserInfo& user, std::string_
 // The requester as Kargo's actor string: `kubernetes:<username>`.
 std::string kubernetes_actor(const UserInfo& user);
 
+// String field `key` of a JSON object ("" when absent or not a string).
+std::string json_str(const nlohmann::json& obj, const char* key);
+
 // Reads metadata.labels / metadata.annotations of a JSON object ("" when absent).
 std::string json_label(const nlohmann::json& obj, const std::string& key);
 std::string json_annotation(const nlohmann::json& obj, const std::string& key);

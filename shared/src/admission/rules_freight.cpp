@@ -22,12 +22,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string str(const json& o, const char* key) {
-  if (!o.is_object()) return "";
-  auto it = o.find(key);
-  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 // An alias no other Freight in `ns` uses, drawn from a generator seeded by the Freight ID so
 // that the same request yields the same alias.
 Result<std::string> unused_alias(const state::Snapshot& snap, const std::string& ns,
@@ -49,7 +43,7 @@ Decision mutate(const AdmissionRequest& req, const Context& ctx) {
       desired["discoveredAt"] = model::format_time(ctx.now);
     }
   }
-  std::string alias = str(desired, "alias");
+  std::string alias = rules::json_str(desired, "alias");
   if (alias.empty() && req.operation == "CREATE") {
     // A label written by hand counts as the requested alias.
     alias = rules::json_label(desired, rules::kAliasLabel);
@@ -185,11 +179,11 @@ Decision validate_delete(const AdmissionRequest& req, const Context& ctx) {
   const std::string who = rules::describe(req);
   const std::string& ns = req.namespace_;
   const std::string name =
-      req.name.empty() ? str(old.value("metadata", json::object()), "name") : req.name;
+      req.name.empty() ? rules::json_str(old.value("metadata", json::object()), "name") : req.name;
   // The namespace itself is going away: its controller must be able to empty it.
   const model::Namespace* nso = ctx.snapshot.namespace_(ns);
   if (nso != nullptr && nso->metadata.deletionTimestamp) return allow(req);
-  const std::string alias = str(old, "alias");
+  const std::string alias = rules::json_str(old, "alias");
   for (const model::Stage* stage : ctx.snapshot.stages(ns)) {
     for (const model::Application* app :
          ctx.snapshot.applications_for_stage(ns, stage->metadata.name)) {

@@ -25,12 +25,6 @@ using nlohmann::json;
 
 constexpr size_t kMaxName = 253;
 
-std::string str(const json& o, const char* key) {
-  if (!o.is_object()) return "";
-  auto it = o.find(key);
-  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 // ULID (github.com/oklog/ulid): 48-bit millisecond time + 80 random bits, Crockford base32.
 std::string ulid(model::Time now) {
   static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -108,7 +102,7 @@ Decision mutate(const AdmissionRequest& req, const Context& ctx) {
   const std::string& ns = req.namespace_;
   json& spec = desired["spec"];
   if (!spec.is_object()) return allow(req);  // validation names the problem
-  const std::string stage_name = str(spec, "stage");
+  const std::string stage_name = rules::json_str(spec, "stage");
   const model::Stage* stage = ctx.snapshot.stage(ns, stage_name);
   if (stage == nullptr) {
     return deny(req, rules::message(who, "spec.stage",
@@ -117,9 +111,10 @@ Decision mutate(const AdmissionRequest& req, const Context& ctx) {
   }
   const bool create = req.operation == "CREATE";
   // spec.origin -> the auto-promotion candidate.
-  if (create && str(spec, "freight").empty() && spec.contains("origin") &&
+  if (create && rules::json_str(spec, "freight").empty() && spec.contains("origin") &&
       spec["origin"].is_object()) {
-    FreightOrigin origin{str(spec["origin"], "kind"), str(spec["origin"], "name")};
+    FreightOrigin origin{rules::json_str(spec["origin"], "kind"),
+                         rules::json_str(spec["origin"], "name")};
     if (origin.kind.empty()) origin.kind = "Warehouse";
     const model::Freight* f = candidate(ctx.snapshot, *stage, origin, ctx.now);
     if (f == nullptr) {
@@ -132,9 +127,9 @@ Decision mutate(const AdmissionRequest& req, const Context& ctx) {
     spec["freight"] = f->metadata.name;
     spec.erase("origin");
   }
-  const std::string freight = str(spec, "freight");
+  const std::string freight = rules::json_str(spec, "freight");
   if (create) {
-    const std::string name = str(desired.value("metadata", json::object()), "name");
+    const std::string name = rules::json_str(desired.value("metadata", json::object()), "name");
     if (!freight.empty() && !has_promotion_name(name, stage_name, freight)) {
       desired["metadata"]["name"] = promotion_name(stage_name, freight, ctx.now);
     }
@@ -194,7 +189,7 @@ Decision promotion_rules(Phase phase, const AdmissionRequest& req, const Context
   if (req.operation == "DELETE") {
     const model::Namespace* nso = ctx.snapshot.namespace_(ns);
     if (nso != nullptr && nso->metadata.deletionTimestamp) return allow(req);
-    const std::string stage = str(req.oldObject.value("spec", json::object()), "stage");
+    const std::string stage = rules::json_str(req.oldObject.value("spec", json::object()), "stage");
     if (auto d = authorize(req, ctx, stage, "delete")) return *d;
     return allow(req);
   }

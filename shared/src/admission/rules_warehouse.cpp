@@ -39,11 +39,6 @@ std::string join(const std::set<std::string>& s) {
   return out;
 }
 
-std::string str(const json& o, const char* key) {
-  auto it = o.find(key);
-  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 // "" when `c` parses as a semver constraint.
 std::string constraint_problem(const std::string& c) {
   auto parsed = semver::Constraints::parse(c);
@@ -99,7 +94,7 @@ Decision mutate(const AdmissionRequest& req) {
     return allow(req);
   }
   json& spec = desired["spec"];
-  const std::string shard = str(spec, "shard");
+  const std::string shard = rules::json_str(spec, "shard");
   rules::set_json_label(desired, rules::kShardLabel,
                         shard.empty() ? std::nullopt : std::optional<std::string>(shard));
   set_default(spec, "interval", "5m0s");
@@ -143,12 +138,12 @@ Decision warehouse_rules(Phase phase, const AdmissionRequest& req, const Context
     }
   }
   const json spec = req.object.value("spec", json::object());
-  if (std::string interval = str(spec, "interval");
+  if (std::string interval = rules::json_str(spec, "interval");
       !interval.empty() && !std::regex_match(interval, kInterval)) {
     return deny_at("spec.interval",
                    "\"" + interval + "\" is not a duration; use a Go duration such as \"5m0s\"");
   }
-  if (std::string p = str(spec, "freightCreationPolicy");
+  if (std::string p = rules::json_str(spec, "freightCreationPolicy");
       !p.empty() && p != "Automatic" && p != "Manual") {
     return deny_at("spec.freightCreationPolicy",
                    "Unsupported value: \"" + p + "\": supported values: Automatic, Manual");
@@ -175,7 +170,7 @@ Decision warehouse_rules(Phase phase, const AdmissionRequest& req, const Context
                                           "per type");
     }
     // Rules on subscription names.
-    const std::string name = str(sub, "name");
+    const std::string name = rules::json_str(sub, "name");
     const bool generic = type != "git" && type != "image" && type != "chart";
     if (name.empty() && generic) {
       return deny_at(at + ".name",
@@ -198,7 +193,7 @@ Decision warehouse_rules(Phase phase, const AdmissionRequest& req, const Context
       return deny_at(base, p);
     }
     if (generic) continue;
-    const std::string url = str(body, "repoURL");
+    const std::string url = rules::json_str(body, "repoURL");
     if (url.empty()) return deny_at(base + ".repoURL", "required; name the repository");
     std::string key;
     if (type == "git") {
@@ -207,17 +202,17 @@ Decision warehouse_rules(Phase phase, const AdmissionRequest& req, const Context
                                               "\" must be a valid Git repository URL, e.g. "
                                               "https://github.com/example/repo.git");
       }
-      const std::string strategy = str(body, "commitSelectionStrategy");
+      const std::string strategy = rules::json_str(body, "commitSelectionStrategy");
       if (!strategy.empty() && kGitStrategies.count(strategy) == 0) {
         return deny_at(
             base + ".commitSelectionStrategy",
             "Unsupported value: \"" + strategy + "\": supported values: " + join(kGitStrategies));
       }
-      const std::string branch = str(body, "branch");
+      const std::string branch = rules::json_str(body, "branch");
       if (!branch.empty() && (branch.size() > 255 || !std::regex_match(branch, kBranch))) {
         return deny_at(base + ".branch", "\"" + branch + "\" must be a valid branch name");
       }
-      if (std::string c = str(body, "semverConstraint"); !c.empty()) {
+      if (std::string c = rules::json_str(body, "semverConstraint"); !c.empty()) {
         if (std::string p = constraint_problem(c); !p.empty()) {
           return deny_at(base + ".semverConstraint", p);
         }
@@ -233,13 +228,13 @@ Decision warehouse_rules(Phase phase, const AdmissionRequest& req, const Context
                            "\" must be a valid image repository URL without a tag or "
                            "digest, e.g. ghcr.io/example/app");
       }
-      const std::string strategy = str(body, "imageSelectionStrategy");
+      const std::string strategy = rules::json_str(body, "imageSelectionStrategy");
       if (!strategy.empty() && kImageStrategies.count(strategy) == 0) {
         return deny_at(
             base + ".imageSelectionStrategy",
             "Unsupported value: \"" + strategy + "\": supported values: " + join(kImageStrategies));
       }
-      const std::string constraint = str(body, "constraint");
+      const std::string constraint = rules::json_str(body, "constraint");
       if (strategy == "Digest" && constraint.empty()) {
         return deny_at(base + ".constraint",
                        "must be set when imageSelectionStrategy is Digest; name the tag to track, "
@@ -250,7 +245,7 @@ Decision warehouse_rules(Phase phase, const AdmissionRequest& req, const Context
           return deny_at(base + ".constraint", p);
         }
       }
-      if (std::string platform = str(body, "platform");
+      if (std::string platform = rules::json_str(body, "platform");
           !platform.empty() && !std::regex_match(platform, kPlatform)) {
         return deny_at(base + ".platform",
                        "\"" + platform + "\" must be in format <os>/<arch>, e.g. linux/amd64");
@@ -265,7 +260,7 @@ Decision warehouse_rules(Phase phase, const AdmissionRequest& req, const Context
             base + ".repoURL",
             "\"" + url + "\" must be a valid Helm repository URL (https://... or oci://...)");
       }
-      const std::string chart = str(body, "name");
+      const std::string chart = rules::json_str(body, "name");
       const bool oci = url.rfind("oci://", 0) == 0;
       if (oci && !chart.empty()) {
         return deny_at(base + ".name",
@@ -276,7 +271,7 @@ Decision warehouse_rules(Phase phase, const AdmissionRequest& req, const Context
                        "must be non-empty if repoURL starts with http:// or https://; name the "
                        "chart in the repository");
       }
-      if (std::string c = str(body, "semverConstraint"); !c.empty()) {
+      if (std::string c = rules::json_str(body, "semverConstraint"); !c.empty()) {
         if (std::string p = constraint_problem(c); !p.empty()) {
           return deny_at(base + ".semverConstraint", p);
         }
@@ -286,9 +281,10 @@ Decision warehouse_rules(Phase phase, const AdmissionRequest& req, const Context
     // Rule: one subscription per repository (per chart for classic chart repositories).
     auto [it, inserted] = repos.emplace(key, base);
     if (!inserted) {
-      const std::string what = type == "git"     ? "Git repository"
-                               : type == "image" ? "image repository"
-                                                 : "chart \"" + str(body, "name") + "\"";
+      const std::string what = type == "git" ? "Git repository"
+                               : type == "image"
+                                   ? "image repository"
+                                   : "chart \"" + rules::json_str(body, "name") + "\"";
       return deny_at(base, "subscription for " + what + " already exists at \"" + it->second +
                                "\"; keep one subscription per repository");
     }

@@ -246,7 +246,8 @@ TEST_F(KubeSource, DecisionsFollowObjectsOnTheServer) {
                             "/tests/fixtures/admission/application/prod-unapproved.json");
   fa::EngineConfig config;
   auto decide = [&]() -> fa::Decision {
-    fa::Context ctx{*src.current(), *src.authorizer(), parse_time("2026-11-26T10:00:00Z"), config};
+    auto snap = src.current();  // hold the snapshot for the whole decision
+    fa::Context ctx{*snap, *src.authorizer(), parse_time("2026-11-26T10:00:00Z"), config};
     auto req = fa::parse_review(review);
     EXPECT_TRUE(req.ok());
     fa::Decision m = fa::decide(fa::Phase::Mutate, *req, ctx);
@@ -314,7 +315,8 @@ TEST_F(KubeSource, SarFailureIsAnInternalFailureNotAnAllow) {
       read(std::string(FG_SOURCE_DIR) +
            "/tests/fixtures/admission/application/prod-path-change-release-manager.json");
   fa::EngineConfig config;
-  fa::Context ctx{*src.current(), *src.authorizer(), parse_time("2026-11-26T10:00:00Z"), config};
+  auto snap = src.current();  // hold the snapshot for the whole decision
+  fa::Context ctx{*snap, *src.authorizer(), parse_time("2026-11-26T10:00:00Z"), config};
   auto d = fa::handle(fa::Phase::Validate, review, ctx);
   EXPECT_FALSE(d.ok) << d.response.allowed << " " << d.response.message;
   EXPECT_EQ(d.failure.kind, fa::FailureKind::Internal);

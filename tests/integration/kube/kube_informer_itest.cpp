@@ -187,10 +187,17 @@ TEST_F(KubeInformer, WatchFromACompactedVersionRelists) {
   ASSERT_TRUE(fgtest::wait_for([&] { return server_->open_watches("stages") == 1; }));
   // Drop the watch and compact past the informer's resourceVersion while it is away: the
   // re-watch gets an ERROR event with a 410 Status, the informer relists and sees the change.
-  server_->inject(fgtest::fault("GET", "/apis/kargo.akuity.io/v1alpha1/stages", 500, 1));
+  auto f = fgtest::fault("GET", "/apis/kargo.akuity.io/v1alpha1/stages", 500, -1);
+  f.watch = "only";
+  server_->inject(f);
   server_->drop_watches("stages");
+  ASSERT_TRUE(fgtest::wait_for(
+      [&] { return server_->open_watches("stages") == 0 && inf.stats().failures >= 2; }));
+  std::string before = inf.resource_version();
   server_->apply("stages", stage("guestbook", "qa"));
   server_->compact_and_expire("none");
+  server_->clear_faults();
+  EXPECT_EQ(inf.resource_version(), before);
   ASSERT_TRUE(fgtest::wait_for([&] { return inf.stats().relists >= 1; }));
   ASSERT_TRUE(fgtest::wait_for([&] { return inf.size() == 2; }));
   EXPECT_NE(inf.get("guestbook/qa"), nullptr);

@@ -134,6 +134,28 @@ bold "4. rita promotes jolly-jaguar to prod again"
 promote guestbook-prod jolly-jaguar rita@example.com guestbook-release-managers ||
   fail "step 4 should be allowed"
 
+bold "the CMP renders prod, as Argo CD's repo-server would, before and after the promotion"
+# argocd-cmp-server runs the plugin in a fresh copy of the repository with cwd = the app path
+# and the Application's plugin env as ARGOCD_ENV_*; no shell, no network, no cluster.
+cmp=$build/cmp-plugin/freightgate-cmp
+render_prod() { # FREIGHT IMAGES OUT
+  local repo=$fg_tmp/repo-$RANDOM
+  cp -r examples/guestbook/gitops "$repo"
+  (cd "$repo/env/prod" && env -i PATH="$PATH" HOME="$fg_tmp" ARGOCD_APP_NAME=guestbook-prod \
+    ARGOCD_APP_NAMESPACE=guestbook-prod ARGOCD_APP_SOURCE_PATH=env/prod \
+    ARGOCD_APP_SOURCE_REPO_URL=https://github.com/example/guestbook-gitops.git \
+    ARGOCD_APP_PARAMETERS=null ARGOCD_ENV_FREIGHT="$1" ARGOCD_ENV_STAGE=prod \
+    ARGOCD_ENV_PROJECT=guestbook ARGOCD_ENV_IMAGES="$2" "$cmp" generate >"$3")
+}
+render_prod 93afe3ae59d445f27849cde1141aeefbd9d6954e \
+  ghcr.io/akuity/guestbook:v0.0.1@sha256:ae5bcf31543244e0bc0b0a14a4374ae2f199eebe805de0ad58f20d36b5d5649b \
+  "$fg_tmp/prod-before.yaml"
+render_prod 15317018bfd430928c2bb2ecc4cd79fbe644bf16 \
+  ghcr.io/akuity/guestbook:v0.0.3@sha256:395a642f6243d6708c8d2ab2df70c30b48a50de0f414d1a46f49b14825d6629e \
+  "$fg_tmp/prod-after.yaml"
+say "freightgate-cmp generate: $(grep -c '^kind:' "$fg_tmp/prod-after.yaml") objects; what the promotion changes:"
+diff -u "$fg_tmp/prod-before.yaml" "$fg_tmp/prod-after.yaml" | tail -n +3 | grep '^[-+]' | sed 's/^/     /' || true
+
 bold "5. Friday evening (--now $friday_evening, 20:00 in Berlin): the freeze window"
 stop_server
 start_server --state "dir:$state" --now "$friday_evening"

@@ -1,6 +1,7 @@
 # The two commands a newcomer needs:  `make demo`  and  `make test`.
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
+MAKEFLAGS += --no-print-directory
 CMAKE_FLAGS ?=
 
 .PHONY: deps configure build demo test test-asan bench format clean

@@ -43,6 +43,19 @@ RuleSet route(const AdmissionRequest& req) {
   return nullptr;
 }
 
+// Field-by-field equality. Comparing is much cheaper than copying (no allocation), and the
+// rule sets' decisions already carry a copy of the request in nearly every case.
+bool same_request(const AdmissionRequest& a, const AdmissionRequest& b) {
+  return a.uid == b.uid && a.kind.group == b.kind.group && a.kind.version == b.kind.version &&
+         a.kind.kind == b.kind.kind && a.resource.group == b.resource.group &&
+         a.resource.version == b.resource.version && a.resource.resource == b.resource.resource &&
+         a.subResource == b.subResource && a.name == b.name && a.namespace_ == b.namespace_ &&
+         a.operation == b.operation && a.userInfo.username == b.userInfo.username &&
+         a.userInfo.uid == b.userInfo.uid && a.userInfo.groups == b.userInfo.groups &&
+         a.userInfo.extra == b.userInfo.extra && a.dryRun == b.dryRun && a.object == b.object &&
+         a.oldObject == b.oldObject;
+}
+
 }  // namespace
 
 bool is_control_plane(const EngineConfig& config, const std::string& username) {
@@ -77,7 +90,7 @@ Decision decide(Phase phase, const AdmissionRequest& request, const Context& ctx
   if (phase == Phase::Mutate && request.operation == "DELETE") return allow(request);
 
   Decision d = rules(phase, request, ctx);
-  d.request = request;
+  if (!same_request(d.request, request)) d.request = request;
   d.response.uid = request.uid;
   if (!d.ok) return d;
   if (!d.response.allowed) {

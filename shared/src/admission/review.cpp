@@ -111,7 +111,9 @@ Result<AdmissionRequest> parse_review(std::string_view body) {
   auto reqit = doc.find("request");
   if (reqit == doc.end() || !reqit->is_object())
     return bad("request", "required: an AdmissionReview sent to a webhook carries a request");
-  const json& req = *reqit;
+  // Not const: object and oldObject are moved out of the parsed document (it dies here) instead
+  // of deep-copied; they are the bulk of a review.
+  json& req = *reqit;
 
   AdmissionRequest r;
   auto uid = opt_string(req, "uid", "request.");
@@ -137,8 +139,8 @@ Result<AdmissionRequest> parse_review(std::string_view body) {
     return bad("request.operation",
                "must be one of CREATE, UPDATE, DELETE, CONNECT (got \"" + r.operation + "\")");
   if (auto s = read_user(req, r.userInfo); !s) return s.error();
-  if (auto o = req.find("object"); o != req.end()) r.object = *o;
-  if (auto o = req.find("oldObject"); o != req.end()) r.oldObject = *o;
+  if (auto o = req.find("object"); o != req.end()) r.object = std::move(*o);
+  if (auto o = req.find("oldObject"); o != req.end()) r.oldObject = std::move(*o);
   for (auto [key, dst] :
        {std::pair<const char*, json*>{"object", &r.object}, {"oldObject", &r.oldObject}}) {
     if (!dst->is_null() && !dst->is_object())

@@ -216,7 +216,11 @@ Decision validate(const AdmissionRequest& req, const Context& ctx) {
                                " does not exist; create the Stage first, or fix "
                                "the annotation to name an existing \"<project>:<stage>\"");
   const bool same_stage = was_stage && *was_stage == stage;
-  const bool sources_changed = req.operation == "UPDATE" && sources_of(obj) != sources_of(old);
+  // sources_of(obj) != sources_of(old), without building the two copies.
+  const bool sources_changed =
+      req.operation == "UPDATE" &&
+      (member(member(obj, "spec"), "source") != member(member(old, "spec"), "source") ||
+       member(member(obj, "spec"), "sources") != member(member(old, "spec"), "sources"));
 
   // No Freight requested: the Application is not pinned.
   auto key = requested_freight(obj, old);
@@ -245,13 +249,17 @@ Decision validate(const AdmissionRequest& req, const Context& ctx) {
                                 stage.project + ")");
   // The pins must be exactly this Freight's expansion (the mutating webhook writes them).
   // The request itself may name the Freight by alias; the pins below it must still match.
-  json requested = obj;
-  if (const model::Freight* a =
-          resolve(ctx, stage.project, rules::json_annotation(obj, kFreightKey));
-      a == f)
-    rules::set_json_annotation(requested, kFreightKey, f->metadata.name);
-  json expected = pin_application(requested, *f, stage);
-  if (std::string diff = first_difference(requested, expected); !diff.empty())
+  // The object is copied only when the annotation names the Freight by alias.
+  const json* requested = &obj;
+  json renamed;
+  if (const std::string ann = rules::json_annotation(obj, kFreightKey);
+      ann != f->metadata.name && resolve(ctx, stage.project, ann) == f) {
+    renamed = obj;
+    rules::set_json_annotation(renamed, kFreightKey, f->metadata.name);
+    requested = &renamed;
+  }
+  json expected = pin_application(*requested, *f, stage);
+  if (std::string diff = first_difference(*requested, expected); !diff.empty())
     return v.no(diff, "does not match " + freight_name(*f) +
                           ", which this Application asks for in " + key->field +
                           "; request a Freight only through " + kFreightKey +

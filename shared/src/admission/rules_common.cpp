@@ -88,7 +88,9 @@ std::string describe(const AdmissionRequest& req) {
   std::string kind = req.kind.kind;
   if (obj.is_object()) {
     if (kind.empty()) kind = obj.value("kind", std::string());
-    const nlohmann::json& meta = obj.contains("metadata") ? obj["metadata"] : nlohmann::json();
+    static const nlohmann::json kNull;
+    auto mit = obj.find("metadata");  // by reference: no copy of the metadata
+    const nlohmann::json& meta = mit != obj.end() ? *mit : kNull;
     if (meta.is_object()) {
       if (meta.contains("name") && meta["name"].is_string() &&
           !meta["name"].get<std::string>().empty()) {

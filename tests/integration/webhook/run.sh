@@ -87,7 +87,8 @@ case_deny() {
   grep '"msg":"admission"' "$T/server.log" | jq -e 'select(.uid=="22222222-aaaa-4bbb-8ccc-000000000001"
       and .allowed==false and .code==403 and .user=="rita@example.com" and (.message|length) > 0)' >/dev/null ||
     fail "denial not logged"
-  fg_curl "https://localhost:$fg_port/metrics" | grep -q \
+  # grep without -q reads to the end: an early exit would SIGPIPE curl and fail the pipeline.
+  fg_curl "https://localhost:$fg_port/metrics" | grep -F >/dev/null \
     'freightgate_admission_requests_total{webhook="validate",kind="Application",operation="UPDATE",allowed="false"} 1' ||
     fail "denial not counted in /metrics"
 }
@@ -265,7 +266,7 @@ case_cert_rotation() {
   cat "$T/load.json"
   jq -e '.ok > 100 and .bad_status == 0 and .inflight_failed == 0 and .not_delivered == 0 and .refused == 0 and .connects > 32' \
     "$T/load.json" >/dev/null || fail "requests failed during rotation: $(cat "$T/load.json")"
-  fg_curl "https://localhost:$fg_port/metrics" | grep -q 'freightgate_tls_certificate_reloads_total{result="failure"} 1' ||
+  fg_curl "https://localhost:$fg_port/metrics" | grep -F >/dev/null 'freightgate_tls_certificate_reloads_total{result="failure"} 1' ||
     fail "failed reload not counted"
 }
 
@@ -309,7 +310,7 @@ case_sigterm() {
 }
 
 case_flags() {
-  "$FG_WEBHOOK" --help | grep -q -- '--drain-grace' || fail "--help lacks flags"
+  "$FG_WEBHOOK" --help | grep -- '--drain-grace' >/dev/null || fail "--help lacks flags"
   local out
   out=$("$FG_WEBHOOK" --listen nope 2>&1) && fail "bad --listen accepted"
   grep -q -- '--listen' <<<"$out" || fail "error does not name the flag: $out"

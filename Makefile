@@ -2,6 +2,9 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 MAKEFLAGS += --no-print-directory
+# Let ccache hit across checkouts in different folders (CI clones into a fresh one).
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
 CMAKE_FLAGS ?=
 
 .PHONY: deps configure build demo test test-asan bench format clean

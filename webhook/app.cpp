@@ -95,7 +95,7 @@ Response App::admission(admission::Phase phase, std::string_view webhook, const 
                 "Content-Type \"" + std::string(ct) +
                     "\" is not supported: send the AdmissionReview as application/json");
 
-  auto finish = [&](const admission::AdmissionRequest& r, std::string_view outcome, int code,
+  auto finish = [&](const admission::RequestInfo& r, std::string_view outcome, int code,
                     bool patched, std::string_view message) {
     auto latency = std::chrono::steady_clock::now() - started;
     if (d_.metrics)

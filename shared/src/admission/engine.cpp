@@ -2,8 +2,8 @@
 // wire contract (uid echoed, no patch from validation or on DELETE/CONNECT).
 #include "freightgate/admission/engine.h"
 
-#include <map>
-#include <mutex>
+#include <regex>
+#include <unordered_map>
 
 #include "freightgate/admission/respond.h"
 #include "freightgate/admission/rules.h"
@@ -43,42 +43,32 @@ RuleSet route(const AdmissionRequest& req) {
   return nullptr;
 }
 
-// Field-by-field equality. Comparing is much cheaper than copying (no allocation), and the
-// rule sets' decisions already carry a copy of the request in nearly every case.
-bool same_request(const AdmissionRequest& a, const AdmissionRequest& b) {
-  return a.uid == b.uid && a.kind.group == b.kind.group && a.kind.version == b.kind.version &&
-         a.kind.kind == b.kind.kind && a.resource.group == b.resource.group &&
-         a.resource.version == b.resource.version && a.resource.resource == b.resource.resource &&
-         a.subResource == b.subResource && a.name == b.name && a.namespace_ == b.namespace_ &&
-         a.operation == b.operation && a.userInfo.username == b.userInfo.username &&
-         a.userInfo.uid == b.userInfo.uid && a.userInfo.groups == b.userInfo.groups &&
-         a.userInfo.extra == b.userInfo.extra && a.dryRun == b.dryRun && a.object == b.object &&
-         a.oldObject == b.oldObject;
-}
-
 }  // namespace
 
 bool is_control_plane(const EngineConfig& config, const std::string& username) {
   if (config.control_plane_users.empty() || username.empty()) return false;
-  // Compiled once per distinct pattern; the pattern set is tiny (one per configuration).
-  static std::mutex mu;
-  static std::map<std::string, std::regex> cache;
-  const std::regex* re = nullptr;
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    auto it = cache.find(config.control_plane_users);
-    if (it == cache.end()) {
-      std::regex compiled;
-      try {
-        compiled = std::regex(config.control_plane_users, std::regex::ECMAScript);
-      } catch (const std::regex_error&) {
-        return false;  // an invalid pattern matches nobody (validated at startup by the shells)
-      }
-      it = cache.emplace(config.control_plane_users, std::move(compiled)).first;
-    }
-    re = &it->second;  // map nodes are stable; entries are never erased
+  // std::regex costs microseconds per search, and the same few users ask again and again:
+  // each thread remembers its recent answers for the pattern in force.
+  struct Answers {
+    std::string pattern;
+    std::unordered_map<std::string, bool> by_user;
+  };
+  thread_local Answers answers;
+  if (answers.pattern != config.control_plane_users || answers.by_user.size() > 1024) {
+    answers.pattern = config.control_plane_users;
+    answers.by_user.clear();
   }
-  return std::regex_search(username, *re);
+  if (auto it = answers.by_user.find(username); it != answers.by_user.end()) return it->second;
+  bool matches = false;
+  try {
+    // Kargo's CONTROLPLANE_USER_REGEX semantics: a search, not a full match.
+    matches =
+        std::regex_search(username, std::regex(config.control_plane_users, std::regex::ECMAScript));
+  } catch (const std::regex_error&) {
+    matches = false;  // an invalid pattern matches nobody (validated at startup by the shells)
+  }
+  answers.by_user.emplace(username, matches);
+  return matches;
 }
 
 Decision decide(Phase phase, const AdmissionRequest& request, const Context& ctx) {
@@ -90,7 +80,7 @@ Decision decide(Phase phase, const AdmissionRequest& request, const Context& ctx
   if (phase == Phase::Mutate && request.operation == "DELETE") return allow(request);
 
   Decision d = rules(phase, request, ctx);
-  if (!same_request(d.request, request)) d.request = request;
+  d.request = request;  // a rule set's decision may name the request partially
   d.response.uid = request.uid;
   if (!d.ok) return d;
   if (!d.response.allowed) {

@@ -17,6 +17,64 @@ Error patch_error(size_t index, const json& op, std::string message) {
   return e;
 }
 
+// RFC 6901: "~" -> "~0", "/" -> "~1".
+void append_token(std::string& path, const std::string& key) {
+  path += '/';
+  for (char c : key) {
+    if (c == '~')
+      path += "~0";
+    else if (c == '/')
+      path += "~1";
+    else
+      path += c;
+  }
+}
+
+json op(const char* kind, const std::string& path) { return json{{"op", kind}, {"path", path}}; }
+json op(const char* kind, const std::string& path, const json& value) {
+  return json{{"op", kind}, {"path", path}, {"value", value}};
+}
+
+// The operations of json::diff(from, to), in its order, without its costs (it compares every
+// subtree again at every level and builds every member's path up front): paths grow and shrink
+// in one buffer and subtrees are compared once, on the way down.
+void diff_into(const json& from, const json& to, std::string& path, json& ops) {
+  if (from.type() != to.type() || !from.is_structured()) {
+    if (from != to) ops.push_back(op("replace", path, to));
+    return;
+  }
+  const std::size_t len = path.size();
+  if (from.is_array()) {
+    std::size_t i = 0;
+    for (; i < from.size() && i < to.size(); ++i) {
+      path += '/';
+      path += std::to_string(i);
+      diff_into(from[i], to[i], path, ops);
+      path.resize(len);
+    }
+    // Surplus items are removed from the last one down, so every index stays valid.
+    for (std::size_t k = from.size(); k > i; --k)
+      ops.push_back(op("remove", path + "/" + std::to_string(k - 1)));
+    for (; i < to.size(); ++i) ops.push_back(op("add", path + "/-", to[i]));
+    return;
+  }
+  for (auto it = from.begin(); it != from.end(); ++it) {
+    append_token(path, it.key());
+    auto there = to.find(it.key());
+    if (there == to.end())
+      ops.push_back(op("remove", path));
+    else
+      diff_into(*it, *there, path, ops);
+    path.resize(len);
+  }
+  for (auto it = to.begin(); it != to.end(); ++it) {
+    if (from.contains(it.key())) continue;
+    append_token(path, it.key());
+    ops.push_back(op("add", path, *it));
+    path.resize(len);
+  }
+}
+
 }  // namespace
 
 Result<json> apply_patch(const json& doc, const json& patch) {
@@ -84,10 +142,11 @@ Result<json> apply_patch(const json& doc, const json& patch) {
 }
 
 Result<json> diff_patch(const json& from, const json& to) {
-  json patch = json::diff(from, to);
-  // json::diff adds whole subtrees below parents that exist in `from`, so its adds have a
-  // parent by construction; the strict apply proves it for this patch and that the result is
-  // exactly `to`.
+  json patch = json::array();
+  std::string path;
+  diff_into(from, to, path, patch);
+  // Adds come as whole subtrees below parents that exist in `from`, so they have a parent by
+  // construction; the strict apply proves it for this patch and that the result is exactly `to`.
   auto applied = apply_patch(from, patch);
   if (!applied) return applied.error();
   if (*applied != to) {

@@ -10,7 +10,7 @@ namespace {
 Decision base(const AdmissionRequest& req) {
   Decision d;
   d.ok = true;
-  d.request = req;
+  d.request = req;  // the RequestInfo part only
   d.response.uid = req.uid;
   return d;
 }

@@ -4,8 +4,10 @@
 #include <openssl/evp.h>
 
 #include <regex>
+#include <span>
 
 #include "freightgate/admission/respond.h"
+#include "freightgate/model/json_reader.h"
 
 namespace freightgate::admission {
 
@@ -94,11 +96,32 @@ bool valid_audit_key(const std::string& key) {
   return !key.empty() && key.size() <= 63 && std::regex_match(key, re);
 }
 
+// The parts of a review no rule set reads, left out while parsing: an Argo CD Application's
+// status (the controller's record of every resource, sync and health; most of a live
+// Application's bytes) and, for every kind, metadata.managedFields. kube-apiserver writes
+// request.resource before object and oldObject; a review in another order is read whole.
+bool unread(std::span<const std::string> path, const json& so_far) {
+  if (path.size() < 3 || path[0] != "request" || (path[1] != "object" && path[1] != "oldObject"))
+    return false;
+  if (path.size() == 4) return path[2] == "metadata" && path[3] == "managedFields";
+  if (path.size() != 3 || path[2] != "status") return false;
+  auto req = so_far.find("request");  // open, so present, but never assumed
+  if (req == so_far.end() || !req->is_object()) return false;
+  auto res = req->find("resource");
+  if (res == req->end() || !res->is_object()) return false;
+  auto group = res->find("group");
+  auto resource = res->find("resource");
+  return group != res->end() && *group == "argoproj.io" && resource != res->end() &&
+         *resource == "applications";
+}
+
 }  // namespace
 
 Result<AdmissionRequest> parse_review(std::string_view body) {
-  json doc = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return bad("", "body is not valid JSON");
+  static const model::JsonReadOptions kReviewReading{unread, 4};
+  auto read = model::read_json(body, kReviewReading);
+  if (!read) return bad("", "body is not valid JSON: " + read.error().message);
+  json doc = std::move(*read);
   if (!doc.is_object()) return bad("", "body must be a JSON object");
   auto api = doc.find("apiVersion");
   if (api == doc.end() || !api->is_string() || *api != "admission.k8s.io/v1")

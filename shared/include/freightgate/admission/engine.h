@@ -48,7 +48,7 @@ struct Failure {
 // The outcome of one review: either a response to send, or a failure.
 struct Decision {
   bool ok = true;
-  AdmissionRequest request;    // as parsed (for logs/metrics); partial on failure
+  RequestInfo request;  // as parsed, without the objects (for logs/metrics); partial on failure
   AdmissionResponse response;  // valid when ok
   Failure failure{FailureKind::Internal, ""};
 };

@@ -22,7 +22,8 @@ struct GroupVersionResource {
   std::string group, version, resource;
 };
 
-struct AdmissionRequest {
+// Everything about a request but its objects: what logs, metrics and messages name.
+struct RequestInfo {
   std::string uid;
   GroupVersionKind kind;
   GroupVersionResource resource;
@@ -31,18 +32,22 @@ struct AdmissionRequest {
   std::string namespace_;
   std::string operation;  // CREATE | UPDATE | DELETE | CONNECT
   UserInfo userInfo;
+  bool dryRun = false;
+};
+
+struct AdmissionRequest : RequestInfo {
+  // Read-only once parsed: deciding never copies them (they are most of a review's bytes).
   nlohmann::json object;     // null when absent
   nlohmann::json oldObject;  // null when absent
-  bool dryRun = false;
 };
 
 struct AdmissionResponse {
   std::string uid;
   bool allowed = true;
-  int code = 0;           // status.code, set on denial (403)
-  std::string reason;     // status.reason, e.g. "Forbidden"
-  std::string message;    // status.message
-  nlohmann::json patch;   // JSON Patch array, or null for none
+  int code = 0;                                         // status.code, set on denial (403)
+  std::string reason;                                   // status.reason, e.g. "Forbidden"
+  std::string message;                                  // status.message
+  nlohmann::json patch;                                 // JSON Patch array, or null for none
   std::map<std::string, std::string> auditAnnotations;  // keys without '/'
   std::vector<std::string> warnings;
 };

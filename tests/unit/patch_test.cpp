@@ -1,0 +1,87 @@
+// diff_patch: exactly nlohmann's json::diff operations (the patches the tests and users have
+// always seen), each one reproducing its target under the strict applier.
+#include "freightgate/admission/patch.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+namespace fa = freightgate::admission;
+using nlohmann::json;
+
+namespace {
+
+json live_application() {
+  std::ifstream in(std::string(FG_SOURCE_DIR) + "/bench/admission/review-mutate.json");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return json::parse(s.str())["request"]["oldObject"];
+}
+
+struct Edit {
+  const char* name;
+  std::function<void(json&)> apply;
+};
+
+class DiffPatch : public ::testing::TestWithParam<Edit> {};
+
+TEST_P(DiffPatch, IsJsonDiffAndReproducesTheTarget) {
+  const json from = live_application();
+  ASSERT_TRUE(from.is_object());
+  json to = from;
+  GetParam().apply(to);
+  auto patch = fa::diff_patch(from, to);
+  ASSERT_TRUE(patch.ok()) << patch.error().to_string();
+  EXPECT_EQ(*patch, json::diff(from, to)) << patch->dump();
+  auto applied = fa::apply_patch(from, *patch);
+  ASSERT_TRUE(applied.ok()) << applied.error().to_string();
+  EXPECT_EQ(*applied, to);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Edits, DiffPatch,
+    ::testing::Values(
+        Edit{"nothing", [](json&) {}},
+        Edit{"scalar", [](json& o) { o["spec"]["source"]["targetRevision"] = "abc"; }},
+        Edit{"annotation_added",
+             [](json& o) { o["metadata"]["annotations"]["freightgate.io/x~y"] = "1"; }},
+        Edit{"annotation_removed",
+             [](json& o) { o["metadata"]["annotations"].erase("freightgate.io/freight"); }},
+        Edit{"new_subtree",
+             [](json& o) {
+               o["spec"]["source"]["kustomize"] = {{"images", {"a"}}};
+             }},
+        Edit{"array_item_changed",
+             [](json& o) { o["spec"]["source"]["plugin"]["env"][1]["value"] = "prod"; }},
+        Edit{"array_grows",
+             [](json& o) {
+               o["spec"]["source"]["plugin"]["env"].push_back({{"name", "A"}, {"value", "1"}});
+               o["spec"]["source"]["plugin"]["env"].push_back({{"name", "B"}, {"value", "2"}});
+             }},
+        Edit{"array_shrinks",
+             [](json& o) {
+               auto& env = o["spec"]["source"]["plugin"]["env"];
+               env.erase(env.begin() + 1, env.end());
+             }},
+        Edit{"array_emptied",
+             [](json& o) { o["spec"]["syncPolicy"]["syncOptions"] = json::array(); }},
+        Edit{"type_changes",
+             [](json& o) {
+               o["spec"]["source"]["plugin"] = json::array({1});
+               o["metadata"]["generation"] = "42";
+             }},
+        Edit{"signed_equals_unsigned",
+             [](json& o) { o["metadata"]["generation"] = static_cast<std::int64_t>(42); }},
+        Edit{"whole_member_gone", [](json& o) { o.erase("status"); }},
+        Edit{"null_vs_missing", [](json& o) { o["spec"]["source"]["chart"] = nullptr; }}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(DiffPatch, RootsOfDifferentTypesAreReplaced) {
+  auto patch = fa::diff_patch(json::object(), json::array());
+  ASSERT_TRUE(patch.ok());
+  EXPECT_EQ(*patch, json::diff(json::object(), json::array()));
+}
+
+}  // namespace

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -42,8 +43,13 @@ struct Server::Impl {
   Drain& drain;
   CertReloader& certs;
   SessionEnv env;
-  net::io_context ioc;
-  net::strand<net::io_context::executor_type> control{ioc.get_executor()};
+  // One io_context per thread: a connection lives on one thread from accept to close, so no
+  // request waits for another thread to wake up (on 2 cores, one shared io_context cost ~1 ms
+  // at the median under light load: docs/benchmarks.md). workers[0] also runs the control strand.
+  std::vector<std::unique_ptr<net::io_context>> workers;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running;
+  std::size_t next_worker = 0;
+  net::strand<net::io_context::executor_type> control;
   tcp::acceptor acceptor{control};
   std::unique_ptr<tcp::acceptor> metrics_acceptor;
   net::signal_set signals{control, SIGTERM, SIGINT};
@@ -54,7 +60,30 @@ struct Server::Impl {
   std::function<void()> periodic;
 
   Impl(ServerOptions o, const App& a, Metrics& m, Drain& d, CertReloader& c)
-      : opts(std::move(o)), app(a), metrics(m), drain(d), certs(c), env{a, d, m, opts.limits} {}
+      : opts(std::move(o)),
+        app(a),
+        metrics(m),
+        drain(d),
+        certs(c),
+        env{a, d, m, opts.limits},
+        workers(make_workers(opts.threads)),
+        control(workers[0]->get_executor()) {}
+
+  static std::vector<std::unique_ptr<net::io_context>> make_workers(unsigned threads) {
+    unsigned n = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::unique_ptr<net::io_context>> w;
+    for (unsigned i = 0; i < n; ++i) w.push_back(std::make_unique<net::io_context>(1));
+    return w;
+  }
+
+  // The strand of a new connection, on the workers in turn.
+  net::strand<net::io_context::executor_type> connection_strand() {
+    return net::make_strand(*workers[next_worker++ % workers.size()]);
+  }
+
+  void stop() {
+    for (auto& w : workers) w->stop();
+  }
 
   Status listen(tcp::acceptor& acc, const std::string& flag, const std::string& addr) {
     auto ep = endpoint_of(flag, addr);
@@ -70,7 +99,7 @@ struct Server::Impl {
 
   void accept() {
     acceptor.async_accept(
-        net::make_strand(ioc), [this](boost::system::error_code ec, tcp::socket socket) {
+        connection_strand(), [this](boost::system::error_code ec, tcp::socket socket) {
           if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
           if (!ec) {
             boost::system::error_code ignore;
@@ -85,7 +114,7 @@ struct Server::Impl {
 
   void accept_metrics() {
     metrics_acceptor->async_accept(
-        net::make_strand(ioc), [this](boost::system::error_code ec, tcp::socket socket) {
+        connection_strand(), [this](boost::system::error_code ec, tcp::socket socket) {
           if (ec == net::error::operation_aborted || !metrics_acceptor->is_open()) return;
           if (!ec) start_plain_session(std::move(socket), env);
           accept_metrics();
@@ -116,7 +145,7 @@ struct Server::Impl {
       if (drain.draining.load()) {
         log::event(spdlog::level::warn, "second signal: stopping now",
                    {{"signal", sig}, {"connections", drain.live()}});
-        ioc.stop();
+        stop();
         return;
       }
       log::event(spdlog::level::info, "draining: readiness off, finishing in-flight requests",
@@ -138,13 +167,13 @@ struct Server::Impl {
   void wait_drained() {
     if (drain.live() == 0) {
       log::event(spdlog::level::info, "drained: every connection closed; exiting");
-      ioc.stop();
+      stop();
       return;
     }
     if (std::chrono::steady_clock::now() >= drain_deadline) {
       log::event(spdlog::level::warn, "drain grace period over; exiting with connections open",
                  {{"connections", drain.live()}, {"in_flight", metrics.inflight()}});
-      ioc.stop();
+      stop();
       return;
     }
     drain_timer.expires_after(std::chrono::milliseconds(10));
@@ -188,10 +217,11 @@ int Server::run(std::function<void()> periodic) {
     s.periodic_tick();
     s.wait_signal();
   });
-  unsigned n = s.opts.threads ? s.opts.threads : std::max(1u, std::thread::hardware_concurrency());
+  for (auto& w : s.workers) s.keep_running.push_back(net::make_work_guard(*w));
   std::vector<std::thread> pool;
-  for (unsigned i = 1; i < n; ++i) pool.emplace_back([&s] { s.ioc.run(); });
-  s.ioc.run();
+  for (std::size_t i = 1; i < s.workers.size(); ++i)
+    pool.emplace_back([w = s.workers[i].get()] { w->run(); });
+  s.workers[0]->run();
   for (auto& t : pool) t.join();
   spdlog::default_logger()->flush();
   return 0;

@@ -1,7 +1,7 @@
-// The listeners and the process lifecycle: a thread pool of one thread per core running one
-// io_context; an HTTPS acceptor (every connection on its own strand, with the TLS context
-// current at accept time); an optional plain-HTTP metrics acceptor; the certificate reload
-// timer; SIGTERM/SIGINT handling.
+// The listeners and the process lifecycle: a thread pool of one thread per core, each running
+// its own io_context; an HTTPS acceptor handing connections to the threads in turn (every
+// connection on its own strand, with the TLS context current at accept time); an optional
+// plain-HTTP metrics acceptor; the certificate reload timer; SIGTERM/SIGINT handling.
 //
 // On SIGTERM: readiness goes false, the HTTPS acceptor closes (the metrics one stays open), idle
 // keep-alive connections are closed, busy ones finish their request and answer with `Connection:

@@ -87,6 +87,11 @@ TEST(NormalizeGit, KargoTable) {
        "https://github.com/example/repo"},
       {"\xEF\xBB\xBF\xEF\xBB\xBFhttps://github.com/example/repo",
        "https://github.com/example/repo"},
+      // Spaces or non-printable runes inside: not a URL to normalise, returned as is.
+      {"https://github.com/exa mple/repo", "https://github.com/exa mple/repo"},
+      {"https://github.com/exa\tmple/repo", "https://github.com/exa\tmple/repo"},
+      {"https://github.com/exa\x7Fmple/repo", "https://github.com/exa\x7Fmple/repo"},
+      {"https://github.com/exa\xC2\xA0mple/repo", "https://github.com/exa\xC2\xA0mple/repo"},
       // Lowercasing, and only one ".git"/"/" removed.
       {"https://GitHub.com/Example/Repo.GIT", "https://github.com/example/repo.git"},
       {"https://github.com/example/repo.git.git", "https://github.com/example/repo.git"},

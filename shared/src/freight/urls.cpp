@@ -126,6 +126,12 @@ std::string rm_spaces(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
+    // ASCII without decoding: only controls, DEL and the space itself are "spaces" there.
+    if (auto c = static_cast<unsigned char>(s[i]); c < 0x80) {
+      if (c > 0x20 && c != 0x7F) out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
     size_t w = 0;
     char32_t r = decode_rune(s, i, &w);
     if (!kargo_is_space(r)) {

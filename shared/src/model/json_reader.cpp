@@ -126,9 +126,16 @@ Result<json> read_with_nlohmann(std::string_view text, const JsonReadOptions& o)
 }  // namespace
 
 Result<nlohmann::json> read_json(std::string_view text, const JsonReadOptions& options) {
-  thread_local dom::parser parser;
-  dom::parser own;
-  dom::parser& p = text.size() > kKeptParserCapacity ? own : parser;
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end of the text: the text is copied
+  // into a padded buffer, the thread's own for the usual few KiB (allocating one per parse
+  // showed in profiles).
+  struct Scratch {
+    dom::parser parser;
+    std::vector<char> padded;
+  };
+  thread_local Scratch mine;
+  Scratch big;
+  Scratch& s = text.size() > kKeptParserCapacity ? big : mine;
   dom::element root;
   // Both simdjson and nlohmann take a NUL after the value for the end of the text; JSON text
   // never holds one (inside strings it must be escaped).
@@ -137,8 +144,11 @@ Result<nlohmann::json> read_json(std::string_view text, const JsonReadOptions& o
                  "a NUL byte at offset " +
                      std::to_string(static_cast<const char*>(nul) - text.data()) +
                      " (JSON text cannot contain one)"};
-  // The text is copied into the parser's padded buffer (simdjson reads past the end).
-  if (p.parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(root) != simdjson::SUCCESS)
+  if (s.padded.size() < text.size() + simdjson::SIMDJSON_PADDING)
+    s.padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
+  std::memcpy(s.padded.data(), text.data(), text.size());
+  if (s.parser.parse(s.padded.data(), text.size(), /*realloc_if_needed=*/false).get(root) !=
+      simdjson::SUCCESS)
     return read_with_nlohmann(text, options);
   Builder b(options);
   if (!b.build(root, b.root()))

@@ -25,7 +25,7 @@ namespace freightgate::model {
 // Asked for each object member at most `skip_depth` levels deep: `path` holds the keys from
 // the root to the member ("[]" for an array level), `so_far` the document read so far (members
 // that come earlier in the text are complete). True leaves the member out of the result; its
-// value is still checked for well-formedness.
+// value is still checked for well-formedness. `skip` must not call read_json itself.
 using SkipMember =
     std::function<bool(std::span<const std::string> path, const nlohmann::json& so_far)>;
 

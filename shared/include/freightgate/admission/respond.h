@@ -18,8 +18,9 @@ Decision allow(const AdmissionRequest& req, std::vector<std::string> warnings = 
 // `admission webhook "<name>" denied the request: `.
 Decision deny(const AdmissionRequest& req, std::string message);
 
-// Allowed with the JSON Patch that turns req.object into `desired` (json::diff), checked so that
-// it never adds under a missing parent. An empty diff is a plain allow.
+// Allowed with the JSON Patch that turns req.object into `desired` (diff_patch: json::diff's
+// operations), checked so that it never adds under a missing parent. An empty diff is a plain
+// allow.
 Decision mutate_to(const AdmissionRequest& req, const nlohmann::json& desired,
                    std::vector<std::string> warnings = {});
 

@@ -1,6 +1,8 @@
 #include "session.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <type_traits>
 
 #include <boost/asio/dispatch.hpp>
@@ -116,7 +118,11 @@ class Session : public Drainable, public std::enable_shared_from_this<Session<St
     phase_ = Phase::Busy;
     parser_.emplace();
     parser_->header_limit(16 * 1024);
-    parser_->body_limit(env_.limits.max_body_bytes);
+    // No body limit while the header is read: a Content-Length over the cap is answered in
+    // on_header, where content_length() may be asked (Beast reports body_limit from inside the
+    // header, before it is complete). The cap is set before any body octet is parsed. (Not
+    // boost::none: Boost 1.74 compares the length against the empty optional and fails.)
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     lowest().expires_after(env_.limits.read_header_timeout);
     http::async_read_header(
         stream_, buffer_, *parser_,
@@ -131,9 +137,6 @@ class Session : public Drainable, public std::enable_shared_from_this<Session<St
   }
 
   void on_header(beast::error_code ec, std::size_t) {
-    if (ec == http::error::body_limit)
-      return reply_and_close(http::status::payload_too_large,
-                             too_large(parser_->content_length().value_or(0)));
     if (ec == http::error::header_limit)
       return reply_and_close(http::status::request_header_fields_too_large,
                              "request headers exceed 16 KiB");
@@ -147,6 +150,9 @@ class Session : public Drainable, public std::enable_shared_from_this<Session<St
                    {{"timeout_ms", env_.limits.read_header_timeout.count()}});
       return close_now();
     }
+    if (auto length = parser_->content_length(); length && *length > env_.limits.max_body_bytes)
+      return reply_and_close(http::status::payload_too_large, too_large(*length));
+    parser_->body_limit(env_.limits.max_body_bytes);  // for chunked bodies
     started_ = std::chrono::steady_clock::now();
     inflight_ = true;
     env_.metrics.inflight_inc();

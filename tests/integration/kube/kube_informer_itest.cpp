@@ -7,6 +7,7 @@
 
 #include "fake_apiserver.h"
 #include "freightgate/kube/informer.h"
+#include "test_client.h"
 
 namespace fk = freightgate::kube;
 namespace model = freightgate::model;
@@ -40,16 +41,8 @@ class KubeInformer : public ::testing::Test {
   void SetUp() override {
     server_ = std::make_unique<FakeApiServer>(*pki_);
     server_->install_freightgate_kinds();
-    fk::ClientConfig cfg;
-    cfg.server = server_->url();
-    cfg.ca_pem = pki_->ca.cert_pem;
-    cfg.token = "test-token";
-    ASSERT_TRUE(fk::parse_server(cfg.server, &cfg).ok());
-    fk::ClientOptions o;
-    o.retry.initial_backoff = fk::Millis(5);
-    o.retry.max_backoff = fk::Millis(20);
-    o.retry.max_attempts = 2;
-    client_ = fk::Client::create(cfg, o).value();
+    client_ = fgtest::token_client(server_->url(), pki_->ca.cert_pem, 2);
+    ASSERT_NE(client_, nullptr);
   }
   void TearDown() override {
     informer_.reset();

@@ -4,6 +4,7 @@
 
 #include "fake_apiserver.h"
 #include "freightgate/kube/sar.h"
+#include "test_client.h"
 
 namespace fk = freightgate::kube;
 using fgtest::FakeApiServer;
@@ -30,16 +31,8 @@ class KubeSar : public ::testing::Test {
         if (g == "qa" && ra["verb"] == "verify") return true;
       return false;
     });
-    fk::ClientConfig cfg;
-    cfg.server = server_->url();
-    cfg.ca_pem = pki_->ca.cert_pem;
-    cfg.token = "test-token";
-    ASSERT_TRUE(fk::parse_server(cfg.server, &cfg).ok());
-    fk::ClientOptions o;
-    o.retry.initial_backoff = fk::Millis(5);
-    o.retry.max_backoff = fk::Millis(20);
-    o.retry.max_attempts = 3;
-    client_ = fk::Client::create(cfg, o).value();
+    client_ = fgtest::token_client(server_->url(), pki_->ca.cert_pem, 3);
+    ASSERT_NE(client_, nullptr);
   }
 
   static ResourceAttributes promote(const std::string& stage) {

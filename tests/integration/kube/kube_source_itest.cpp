@@ -13,73 +13,25 @@
 #include "freightgate/admission/patch.h"
 #include "freightgate/kube/kube_source.h"
 #include "freightgate/model/decode.h"
+#include "guestbook_api.h"
 
 namespace fk = freightgate::kube;
 namespace fa = freightgate::admission;
 namespace model = freightgate::model;
+using fgtest::example_objects;
+using fgtest::example_rbac;
 using fgtest::FakeApiServer;
+using fgtest::plural_of;
 using nlohmann::json;
 
 namespace {
 
-const std::string kExample = std::string(FG_SOURCE_DIR) + "/examples/guestbook/";
 const char* kBrave = "6e1f9cb51dffd9a60cbb60ccd428699a6fb0f497";  // v0.0.2, verified in staging
-
-std::string plural_of(const std::string& kind) {
-  static const std::map<std::string, std::string> m = {{"Namespace", "namespaces"},
-                                                       {"Project", "projects"},
-                                                       {"ProjectConfig", "projectconfigs"},
-                                                       {"Warehouse", "warehouses"},
-                                                       {"Freight", "freights"},
-                                                       {"Stage", "stages"},
-                                                       {"Promotion", "promotions"},
-                                                       {"PromotionPolicy", "promotionpolicies"},
-                                                       {"Application", "applications"}};
-  auto it = m.find(kind);
-  return it == m.end() ? "" : it->second;
-}
-
-// The guestbook example's objects that live in the API (RBAC is the API server's business).
-std::vector<json> example_objects() {
-  std::vector<json> out;
-  for (const char* f : {"project.yaml", "warehouse.yaml", "stages.yaml", "freight.yaml",
-                        "applications.yaml", "policy.yaml"}) {
-    auto docs = model::parse_file(kExample + f);
-    EXPECT_TRUE(docs.ok()) << docs.error().to_string();
-    if (!docs.ok()) continue;
-    for (const auto& d : *docs)
-      if (!plural_of(d.body.value("kind", "")).empty()) out.push_back(d.body);
-  }
-  return out;
-}
-
-// rbac.yaml, as the API server would evaluate it: developers promote dev and staging, release
-// managers promote prod.
-bool example_rbac(const json& spec) {
-  const json& ra = spec["resourceAttributes"];
-  if (ra.value("group", "") != "kargo.akuity.io" || ra.value("resource", "") != "stages" ||
-      ra.value("namespace", "") != "guestbook")
-    return false;
-  for (const auto& g : spec.value("groups", json::array())) {
-    if (g == "guestbook-release-managers") return true;
-    if (g == "guestbook-developers" && ra.value("verb", "") == "promote" &&
-        ra.value("name", "") != "prod")
-      return true;
-  }
-  return false;
-}
 
 model::Time parse_time(const std::string& rfc3339) {
   std::tm tm{};
   strptime(rfc3339.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
   return model::Clock::from_time_t(timegm(&tm));
-}
-
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 class KubeSource : public ::testing::Test {
@@ -242,8 +194,8 @@ TEST_F(KubeSource, DecisionsFollowObjectsOnTheServer) {
   server_->remove("freights", "guestbook", kBrave);
   auto& src = start(options());
   ASSERT_TRUE(fgtest::wait_for([&] { return src.ready(); })) << src.not_ready_reason();
-  std::string review = read(std::string(FG_SOURCE_DIR) +
-                            "/tests/fixtures/admission/application/prod-unapproved.json");
+  std::string review = fgtest::read_file(
+      std::string(FG_SOURCE_DIR) + "/tests/fixtures/admission/application/prod-unapproved.json");
   fa::EngineConfig config;
   auto decide = [&]() -> fa::Decision {
     auto snap = src.current();  // hold the snapshot for the whole decision
@@ -311,9 +263,9 @@ TEST_F(KubeSource, SarFailureIsAnInternalFailureNotAnAllow) {
   server_->inject(
       fgtest::fault("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews", 500, -1));
   // rita (a release manager) changes prod's source path: only the promote check can decide it.
-  std::string review =
-      read(std::string(FG_SOURCE_DIR) +
-           "/tests/fixtures/admission/application/prod-path-change-release-manager.json");
+  std::string review = fgtest::read_file(
+      std::string(FG_SOURCE_DIR) +
+      "/tests/fixtures/admission/application/prod-path-change-release-manager.json");
   fa::EngineConfig config;
   auto snap = src.current();  // hold the snapshot for the whole decision
   fa::Context ctx{*snap, *src.authorizer(), parse_time("2026-11-26T10:00:00Z"), config};

@@ -16,64 +16,21 @@
 #include "freightgate/kube/client.h"
 #include "freightgate/kube/config.h"
 #include "freightgate/model/decode.h"
+#include "guestbook_api.h"
 
 extern char** environ;
 
 namespace fk = freightgate::kube;
+using fgtest::example_objects;
+using fgtest::example_rbac;
 using fgtest::FakeApiServer;
+using fgtest::plural_of;
 using nlohmann::json;
 
 namespace {
 
 const std::string kSource = FG_SOURCE_DIR;
 const char* kBrave = "6e1f9cb51dffd9a60cbb60ccd428699a6fb0f497";  // v0.0.2, verified in staging
-
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string plural_of(const std::string& kind) {
-  static const std::map<std::string, std::string> m = {{"Namespace", "namespaces"},
-                                                       {"Project", "projects"},
-                                                       {"Warehouse", "warehouses"},
-                                                       {"Freight", "freights"},
-                                                       {"Stage", "stages"},
-                                                       {"PromotionPolicy", "promotionpolicies"},
-                                                       {"Application", "applications"}};
-  auto it = m.find(kind);
-  return it == m.end() ? "" : it->second;
-}
-
-// The guestbook example's objects that live in the API (RBAC is the API server's business).
-std::vector<json> example_objects() {
-  std::vector<json> out;
-  for (const char* f : {"project.yaml", "warehouse.yaml", "stages.yaml", "freight.yaml",
-                        "applications.yaml", "policy.yaml"}) {
-    auto docs = freightgate::model::parse_file(kSource + "/examples/guestbook/" + f);
-    EXPECT_TRUE(docs.ok()) << docs.error().to_string();
-    if (!docs.ok()) continue;
-    for (const auto& d : *docs)
-      if (!plural_of(d.body.value("kind", "")).empty()) out.push_back(d.body);
-  }
-  return out;
-}
-
-bool example_rbac(const json& spec) {
-  const json& ra = spec["resourceAttributes"];
-  if (ra.value("group", "") != "kargo.akuity.io" || ra.value("resource", "") != "stages" ||
-      ra.value("namespace", "") != "guestbook")
-    return false;
-  for (const auto& g : spec.value("groups", json::array())) {
-    if (g == "guestbook-release-managers") return true;
-    if (g == "guestbook-developers" && ra.value("verb", "") == "promote" &&
-        ra.value("name", "") != "prod")
-      return true;
-  }
-  return false;
-}
 
 class Webhook {
  public:
@@ -100,7 +57,7 @@ class Webhook {
   }
   // The port from the JSON "listening" log line, 0 until it appears.
   int port() const {
-    std::istringstream in(read(log_));
+    std::istringstream in(fgtest::read_file(log_));
     std::string line;
     while (std::getline(in, line)) {
       auto j = json::parse(line, nullptr, false);
@@ -108,7 +65,7 @@ class Webhook {
     }
     return 0;
   }
-  std::string log() const { return read(log_); }
+  std::string log() const { return fgtest::read_file(log_); }
 
  private:
   std::string log_;
@@ -170,8 +127,8 @@ class KubeWebhookE2E : public ::testing::Test {
   // Mutate, apply the patch (RFC 6902, as kube-apiserver does), validate. Returns the HTTP
   // status of /validate and its response.
   std::pair<int, json> admit(const std::string& fixture) {
-    json review =
-        json::parse(read(kSource + "/tests/fixtures/admission/application/" + fixture + ".json"));
+    json review = json::parse(
+        fgtest::read_file(kSource + "/tests/fixtures/admission/application/" + fixture + ".json"));
     auto m = client_->request("POST", "/mutate", review.dump());
     if (!m.ok()) return {-1, json(m.error().message)};
     if (m->status != 200) return {m->status, json(m->body)};

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "freightgate/state/dir_source.h"
+#include "snapshot_test_util.h"
 
 namespace fa = freightgate::admission;
 namespace fm = freightgate::model;
@@ -137,15 +138,7 @@ subjects:
 )";
 
 std::shared_ptr<const fs::Snapshot> load(const std::string& yaml) {
-  auto docs = fm::parse_stream(yaml, "policy.yaml");
-  EXPECT_TRUE(docs.ok()) << (docs.ok() ? "" : docs.error().to_string());
-  std::vector<fm::AnyObject> objects;
-  for (const auto& d : *docs) {
-    auto o = fm::decode_any(d);
-    EXPECT_TRUE(o.ok()) << (o.ok() ? "" : o.error().to_string());
-    if (o.ok()) objects.push_back(std::move(*o));
-  }
-  return fs::Snapshot::build(std::move(objects));
+  return fgtest::snapshot_from_yaml(yaml, "policy.yaml");
 }
 
 struct Case {

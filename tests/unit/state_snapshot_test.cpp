@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "freightgate/state/dir_source.h"
+#include "snapshot_test_util.h"
 
 namespace fm = freightgate::model;
 namespace fs = freightgate::state;
@@ -21,15 +22,7 @@ std::shared_ptr<const fs::Snapshot> guestbook() {
 }
 
 std::shared_ptr<const fs::Snapshot> from_yaml(const std::string& yaml) {
-  auto docs = fm::parse_stream(yaml, "state.yaml");
-  EXPECT_TRUE(docs.ok()) << (docs.ok() ? "" : docs.error().to_string());
-  std::vector<fm::AnyObject> objects;
-  for (const auto& d : *docs) {
-    auto o = fm::decode_any(d);
-    EXPECT_TRUE(o.ok()) << (o.ok() ? "" : o.error().to_string());
-    if (o.ok()) objects.push_back(std::move(*o));
-  }
-  return fs::Snapshot::build(std::move(objects));
+  return fgtest::snapshot_from_yaml(yaml);
 }
 
 template <class T>

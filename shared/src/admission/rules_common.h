@@ -26,8 +26,6 @@ inline constexpr const char* kProjectLabel = "kargo.akuity.io/project";
 inline constexpr const char* kStageLabel = "kargo.akuity.io/stage";
 inline constexpr const char* kStageAnnotation = "kargo.akuity.io/stage";
 inline constexpr const char* kCreateActorAnnotation = "kargo.akuity.io/create-actor";
-inline constexpr const char* kAuthorizedStageAnnotation = "kargo.akuity.io/authorized-stage";
-inline constexpr const char* kFreightAnnotation = "freightgate.io/freight";
 
 // `Freight "abc" in namespace "guestbook"`, or `Project "guestbook"` when ns is empty.
 std::string describe(std::string_view kind, std::string_view ns, std::string_view name);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "freightgate/admission/application_pins.h"
 #include "freightgate/admission/rules.h"
 #include "freightgate/freight/alias.h"
 #include "freightgate/freight/id.h"
@@ -187,7 +188,7 @@ Decision validate_delete(const AdmissionRequest& req, const Context& ctx) {
   for (const model::Stage* stage : ctx.snapshot.stages(ns)) {
     for (const model::Application* app :
          ctx.snapshot.applications_for_stage(ns, stage->metadata.name)) {
-      const std::string pinned = app->metadata.annotation(rules::kFreightAnnotation);
+      const std::string pinned = app->metadata.annotation(kFreightKey);
       if (pinned.empty() || (pinned != name && (alias.empty() || pinned != alias))) continue;
       return deny(req, rules::message(who, "",
                                       "Freight is pinned by Application \"" +

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "admission_test_util.h"
 #include "freightgate/freight/id.h"
 #include "freightgate/model/decode.h"
 
@@ -44,13 +45,7 @@ struct Proc {
 // Runs a shell command, capturing stdout (stderr folded in with 2>&1 by the caller if wanted).
 Proc run(const std::string& cmd) {
   Proc r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  r.out = fgtest::run(cmd, &r.status);
   return r;
 }
 

@@ -10,6 +10,8 @@
 #include <sstream>
 #include <string>
 
+#include "admission_test_util.h"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -23,23 +25,11 @@ std::string binary() { return std::string(FG_BINARY_DIR) + "/cli/freightgate"; }
 
 Outcome run(const std::string& args) {
   Outcome r;
-  std::string cmd = binary() + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  r.out = fgtest::run(binary() + " " + args + " 2>&1", &r.code);
   return r;
 }
 
-std::string read(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string read(const fs::path& p) { return fgtest::read_file(p.string()); }
 
 void write(const fs::path& p, const std::string& s) {
   fs::create_directories(p.parent_path());

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "api_server_test.h"
 #include "fake_apiserver.h"
 #include "freightgate/kube/client.h"
 #include "freightgate/kube/config.h"
@@ -16,13 +17,10 @@ using nlohmann::json;
 
 namespace {
 
-class KubeClient : public ::testing::Test {
+class KubeClient : public fgtest::ApiServerTest {
  protected:
-  static void SetUpTestSuite() { pki_ = new fgtest::TestPki(fgtest::make_pki()); }
-  static void TearDownTestSuite() { delete pki_; }
   void SetUp() override {
-    server_ = std::make_unique<FakeApiServer>(*pki_);
-    server_->install_freightgate_kinds();
+    ApiServerTest::SetUp();
     server_->apply("namespaces", fgtest::make_namespace("guestbook"));
     dir_ = fgtest::make_temp_dir("fg-kube-client");
   }
@@ -66,11 +64,8 @@ class KubeClient : public ::testing::Test {
     return o;
   }
 
-  static fgtest::TestPki* pki_;
-  std::unique_ptr<FakeApiServer> server_;
   std::string dir_;
 };
-fgtest::TestPki* KubeClient::pki_ = nullptr;
 
 TEST_F(KubeClient, ListsOverVerifiedTlsWithBearerToken) {
   auto c = client(kubeconfig("    token: test-token\n"));

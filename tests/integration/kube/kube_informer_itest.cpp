@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <variant>
 
+#include "api_server_test.h"
 #include "fake_apiserver.h"
 #include "freightgate/kube/informer.h"
 #include "test_client.h"
@@ -34,13 +35,10 @@ const json& raw_of(const std::shared_ptr<const model::AnyObject>& o) {
   return std::get<model::Unknown>(*o).raw;
 }
 
-class KubeInformer : public ::testing::Test {
+class KubeInformer : public fgtest::ApiServerTest {
  protected:
-  static void SetUpTestSuite() { pki_ = new fgtest::TestPki(fgtest::make_pki()); }
-  static void TearDownTestSuite() { delete pki_; }
   void SetUp() override {
-    server_ = std::make_unique<FakeApiServer>(*pki_);
-    server_->install_freightgate_kinds();
+    ApiServerTest::SetUp();
     client_ = fgtest::token_client(server_->url(), pki_->ca.cert_pem, 2);
     ASSERT_NE(client_, nullptr);
   }
@@ -73,13 +71,10 @@ class KubeInformer : public ::testing::Test {
                                      {"sources", {{"direct", true}}}}}}}}});
   }
 
-  static fgtest::TestPki* pki_;
-  std::unique_ptr<FakeApiServer> server_;
   std::shared_ptr<fk::Client> client_;
   std::unique_ptr<fk::Informer> informer_;
   std::atomic<int> changes_{0};
 };
-fgtest::TestPki* KubeInformer::pki_ = nullptr;
 
 TEST_F(KubeInformer, ListsThenAppliesAddedModifiedDeleted) {
   server_->apply("stages", stage("guestbook", "dev"));

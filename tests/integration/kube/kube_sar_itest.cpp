@@ -2,6 +2,7 @@
 // and its key, failures that are errors and never allows.
 #include <gtest/gtest.h>
 
+#include "api_server_test.h"
 #include "fake_apiserver.h"
 #include "freightgate/kube/sar.h"
 #include "test_client.h"
@@ -14,12 +15,10 @@ using nlohmann::json;
 
 namespace {
 
-class KubeSar : public ::testing::Test {
+class KubeSar : public fgtest::ApiServerTest {
  protected:
-  static void SetUpTestSuite() { pki_ = new fgtest::TestPki(fgtest::make_pki()); }
-  static void TearDownTestSuite() { delete pki_; }
   void SetUp() override {
-    server_ = std::make_unique<FakeApiServer>(*pki_);
+    ApiServerTest::SetUp();
     // RBAC stand-in: alice may promote to guestbook/prod; the group "qa" may verify anywhere.
     server_->set_sar_handler([](const json& spec) {
       const json& ra = spec["resourceAttributes"];
@@ -39,11 +38,8 @@ class KubeSar : public ::testing::Test {
     return ResourceAttributes{"promote", "kargo.akuity.io", "stages", "", stage, "guestbook"};
   }
 
-  static fgtest::TestPki* pki_;
-  std::unique_ptr<FakeApiServer> server_;
   std::shared_ptr<fk::Client> client_;
 };
-fgtest::TestPki* KubeSar::pki_ = nullptr;
 
 TEST_F(KubeSar, AllowsAndDeniesAsTheApiServerAnswers) {
   fk::SarAuthorizer sar(client_);

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "api_server_test.h"
 #include "fake_apiserver.h"
 #include "freightgate/admission/engine.h"
 #include "freightgate/admission/patch.h"
@@ -34,13 +35,10 @@ model::Time parse_time(const std::string& rfc3339) {
   return model::Clock::from_time_t(timegm(&tm));
 }
 
-class KubeSource : public ::testing::Test {
+class KubeSource : public fgtest::ApiServerTest {
  protected:
-  static void SetUpTestSuite() { pki_ = new fgtest::TestPki(fgtest::make_pki()); }
-  static void TearDownTestSuite() { delete pki_; }
   void SetUp() override {
-    server_ = std::make_unique<FakeApiServer>(*pki_);
-    server_->install_freightgate_kinds();
+    ApiServerTest::SetUp();
     server_->set_sar_handler(example_rbac);
     for (auto& o : example_objects()) server_->apply(plural_of(o["kind"]), o);
   }
@@ -72,11 +70,8 @@ class KubeSource : public ::testing::Test {
     return static_cast<fk::KubeSource&>(*source_);
   }
 
-  static fgtest::TestPki* pki_;
-  std::unique_ptr<FakeApiServer> server_;
   std::unique_ptr<freightgate::state::Source> source_;
 };
-fgtest::TestPki* KubeSource::pki_ = nullptr;
 
 TEST_F(KubeSource, BecomesReadyWithTheWholePipeline) {
   auto& src = start(options());

@@ -3,6 +3,8 @@
 // with our own applier), then the validating webhook on the patched object.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "admission_test_util.h"
 #include "freightgate/admission/engine.h"
 #include "freightgate/admission/patch.h"
@@ -296,6 +298,46 @@ TEST(ApplicationRules, MalformedReviewIsABadRequest) {
   auto d = fa::handle(fa::Phase::Validate, "{\"kind\":\"AdmissionReview\"", ctx);
   EXPECT_FALSE(d.ok);
   EXPECT_EQ(d.failure.kind, fa::FailureKind::BadRequest);
+}
+
+// The webhook reads an Application review straight from its text (admission::handle: views of
+// the parsed body); the CLI and these tests build the request first (parse_review + decide).
+// Both must answer every review alike, in both phases, including after the mutating patch.
+TEST(ApplicationRules, ReadFromTheBodyOrBuiltFirstAlike) {
+  auto src = guestbook();
+  fa::EngineConfig config;
+  fa::Context ctx{*src->current(), *src->authorizer(), parse_time("2026-11-26T10:00:00Z"), config};
+  int compared = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(kFixtures)) {
+    if (entry.path().extension() != ".json") continue;
+    const std::string body = fgtest::read_file(entry.path().string());
+    auto req = fa::parse_review(body);
+    ASSERT_TRUE(req.ok()) << entry.path();
+    for (auto phase : {fa::Phase::Mutate, fa::Phase::Validate}) {
+      for (bool patched : {false, true}) {
+        json review = json::parse(body);
+        fa::AdmissionRequest r = *req;
+        if (patched) {
+          auto m = fa::decide(fa::Phase::Mutate, *req, ctx);
+          if (!m.response.patch.is_array()) continue;
+          r.object = fgtest::kubectl_patch(req->object, m.response.patch);
+          review["request"]["object"] = r.object;
+        }
+        fa::Decision built = fa::decide(phase, r, ctx);
+        fa::Decision read = fa::handle(phase, review.dump(), ctx);
+        const std::string what = entry.path().filename().string() +
+                                 (phase == fa::Phase::Mutate ? " mutate" : " validate") +
+                                 (patched ? " after the patch" : "");
+        ASSERT_EQ(built.ok, read.ok) << what;
+        EXPECT_EQ(built.failure.message, read.failure.message) << what;
+        EXPECT_EQ(fa::encode_review_response(built.response),
+                  fa::encode_review_response(read.response))
+            << what;
+        ++compared;
+      }
+    }
+  }
+  EXPECT_GE(compared, 40);
 }
 
 }  // namespace

@@ -6,11 +6,13 @@
 
 #include "freightgate/freight/image_ref.h"
 #include "freightgate/freight/urls.h"
+#include "freightgate/model/json_reader.h"
 
 namespace freightgate::admission {
 
 namespace {
 
+using model::JsonView;
 using nlohmann::json;
 
 std::string str(const json& obj, const char* key) {
@@ -19,17 +21,10 @@ std::string str(const json& obj, const char* key) {
   return it != obj.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
-std::string annotation(const json& app, const std::string& key) {
-  if (!app.is_object() || !app.contains("metadata") || !app["metadata"].is_object()) return "";
-  const json& m = app["metadata"];
-  if (!m.contains("annotations") || !m["annotations"].is_object()) return "";
-  return str(m["annotations"], key.c_str());
-}
-
-std::string trim(std::string s) {
+std::string trim(std::string_view s) {
   size_t a = s.find_first_not_of(" \t");
   size_t b = s.find_last_not_of(" \t");
-  return a == std::string::npos ? "" : s.substr(a, b - a + 1);
+  return a == std::string_view::npos ? "" : std::string(s.substr(a, b - a + 1));
 }
 
 bool is_freightgate_plugin(const json& source) {
@@ -38,12 +33,14 @@ bool is_freightgate_plugin(const json& source) {
   return str(source["plugin"], "name") == kPluginName;
 }
 
-std::string env_value(const json& source, const std::string& name) {
+bool is_freightgate_plugin(JsonView source) {
+  return source["plugin"]["name"].str() == kPluginName;
+}
+
+std::string_view env_value(JsonView source, std::string_view name) {
   if (!is_freightgate_plugin(source)) return "";
-  const json& plugin = source["plugin"];
-  if (!plugin.contains("env") || !plugin["env"].is_array()) return "";
-  for (const auto& e : plugin["env"])
-    if (str(e, "name") == name) return str(e, "value");
+  for (JsonView e : source["plugin"]["env"].elements())
+    if (e["name"].str() == name) return e["value"].str();
   return "";
 }
 
@@ -147,7 +144,11 @@ void pin_source(json& source, const model::Freight& f, const StageRef& stage) {
 
 }  // namespace
 
-Result<std::optional<StageRef>> authorized_stage(const json& app) {
+std::string_view annotation(JsonView app, std::string_view key) {
+  return app["metadata"]["annotations"][key].str();
+}
+
+Result<std::optional<StageRef>> authorized_stage(JsonView app) {
   std::string value = trim(annotation(app, kAuthorizedStageKey));
   if (value.empty()) return std::optional<StageRef>();
   auto bad = [&](const std::string& why) {
@@ -200,34 +201,56 @@ json pin_application(const json& app, const model::Freight& f, const StageRef& s
   return out;
 }
 
-std::optional<FreightRequestKey> requested_freight(const json& app, const json& old) {
+json pinned_members(JsonView app) {
+  if (!app.is_object()) return json();
+  json out = json::object();
+  JsonView meta = app["metadata"];
+  if (meta.is_object()) {
+    out["metadata"] = json::object();
+    if (meta.contains("annotations"))
+      out["metadata"]["annotations"] = *build_json(meta["annotations"]);
+  } else if (!meta.is_absent()) {
+    out["metadata"] = *build_json(meta);
+  }
+  JsonView spec = app["spec"];
+  if (spec.is_object()) {
+    out["spec"] = json::object();
+    for (const char* key : {"source", "sources"})
+      if (spec.contains(key)) out["spec"][key] = *build_json(spec[key]);
+  } else if (!spec.is_absent()) {
+    out["spec"] = *build_json(spec);
+  }
+  return out;
+}
+
+std::optional<FreightRequestKey> requested_freight(JsonView app, JsonView old) {
   const std::string field_ann = std::string("metadata.annotations[\"") + kFreightKey + "\"]";
   std::string ann = trim(annotation(app, kFreightKey));
   std::string old_ann = trim(annotation(old, kFreightKey));
   // A FREIGHT env edit (Argo CD UI) that differs from before and from the annotation wins when
   // the annotation itself was left alone.
   for (const auto& [path, source] : application_sources(app)) {
-    std::string env = trim(env_value(*source, "FREIGHT"));
+    std::string env = trim(env_value(source, "FREIGHT"));
     if (env.empty() || env == ann) continue;
     std::string old_env;
     for (const auto& [old_path, old_source] : application_sources(old))
-      if (old_path == path) old_env = trim(env_value(*old_source, "FREIGHT"));
+      if (old_path == path) old_env = trim(env_value(old_source, "FREIGHT"));
     if (env != old_env && ann == old_ann)
       return FreightRequestKey{env, path + ".plugin.env[FREIGHT]"};
   }
   if (!ann.empty()) return FreightRequestKey{ann, field_ann};
   for (const auto& [path, source] : application_sources(app)) {
-    std::string env = trim(env_value(*source, "FREIGHT"));
+    std::string env = trim(env_value(source, "FREIGHT"));
     if (!env.empty()) return FreightRequestKey{env, path + ".plugin.env[FREIGHT]"};
   }
   return std::nullopt;
 }
 
-std::string pinned_freight(const json& app) {
+std::string pinned_freight(JsonView app) {
   std::string ann = trim(annotation(app, kFreightKey));
   if (!ann.empty()) return ann;
   for (const auto& [path, source] : application_sources(app)) {
-    std::string env = trim(env_value(*source, "FREIGHT"));
+    std::string env = trim(env_value(source, "FREIGHT"));
     if (!env.empty()) return env;
   }
   return "";
@@ -259,15 +282,13 @@ std::string first_difference(const json& a, const json& b, const std::string& pa
   return here;
 }
 
-std::vector<std::pair<std::string, const json*>> application_sources(const json& app) {
-  std::vector<std::pair<std::string, const json*>> out;
-  if (!app.is_object() || !app.contains("spec") || !app["spec"].is_object()) return out;
-  const json& spec = app["spec"];
-  if (spec.contains("source") && spec["source"].is_object())
-    out.emplace_back("spec.source", &spec["source"]);
-  if (spec.contains("sources") && spec["sources"].is_array())
-    for (size_t i = 0; i < spec["sources"].size(); ++i)
-      out.emplace_back("spec.sources[" + std::to_string(i) + "]", &spec["sources"][i]);
+std::vector<std::pair<std::string, JsonView>> application_sources(JsonView app) {
+  std::vector<std::pair<std::string, JsonView>> out;
+  JsonView spec = app["spec"];
+  if (spec["source"].is_object()) out.emplace_back("spec.source", spec["source"]);
+  std::vector<JsonView> sources = spec["sources"].elements();
+  for (size_t i = 0; i < sources.size(); ++i)
+    out.emplace_back("spec.sources[" + std::to_string(i) + "]", sources[i]);
   return out;
 }
 

@@ -7,10 +7,10 @@ namespace freightgate::admission {
 
 namespace {
 
-Decision base(const AdmissionRequest& req) {
+Decision base(const RequestInfo& req) {
   Decision d;
   d.ok = true;
-  d.request = req;  // the RequestInfo part only
+  d.request = req;
   d.response.uid = req.uid;
   return d;
 }
@@ -24,14 +24,14 @@ void add_warnings(Decision& d, std::vector<std::string> warnings) {
 
 }  // namespace
 
-Decision allow(const AdmissionRequest& req, std::vector<std::string> warnings) {
+Decision allow(const RequestInfo& req, std::vector<std::string> warnings) {
   Decision d = base(req);
   d.response.allowed = true;
   add_warnings(d, std::move(warnings));
   return d;
 }
 
-Decision deny(const AdmissionRequest& req, std::string message) {
+Decision deny(const RequestInfo& req, std::string message) {
   Decision d = base(req);
   d.response.allowed = false;
   d.response.code = 403;
@@ -42,18 +42,23 @@ Decision deny(const AdmissionRequest& req, std::string message) {
 
 Decision mutate_to(const AdmissionRequest& req, const nlohmann::json& desired,
                    std::vector<std::string> warnings) {
-  if (req.object.is_null())
+  return patch_decision(req, req.object, desired, std::move(warnings));
+}
+
+Decision patch_decision(const RequestInfo& req, const nlohmann::json& from,
+                        const nlohmann::json& desired, std::vector<std::string> warnings) {
+  if (from.is_null())
     return fail(req, FailureKind::Internal,
                 "freightgate attempted to patch a request without an object (operation " +
                     req.operation + ")");
-  auto patch = diff_patch(req.object, desired);
+  auto patch = diff_patch(from, desired);
   if (!patch) return fail(req, FailureKind::Internal, patch.error().to_string());
   Decision d = allow(req, std::move(warnings));
   if (!patch->empty()) d.response.patch = std::move(*patch);
   return d;
 }
 
-Decision fail(const AdmissionRequest& req, FailureKind kind, std::string message) {
+Decision fail(const RequestInfo& req, FailureKind kind, std::string message) {
   Decision d = base(req);
   d.ok = false;
   d.failure = Failure{kind, std::move(message)};

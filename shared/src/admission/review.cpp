@@ -8,6 +8,7 @@
 
 #include "freightgate/admission/respond.h"
 #include "freightgate/model/json_reader.h"
+#include "freightgate/model/json_view.h"
 
 namespace freightgate::admission {
 
@@ -23,25 +24,34 @@ Error bad(std::string path, std::string message) {
   return e;
 }
 
-// Reads an optional string member; a present non-string value is an error.
-Result<std::string> opt_string(const json& obj, const char* key, const std::string& at) {
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return std::string();
-  if (!it->is_string()) return bad(at + key, "must be a string");
-  return it->get<std::string>();
+using model::JsonView;
+
+// The value as JSON text, for messages.
+std::string text_of(JsonView v) {
+  if (v.is_absent()) return "nothing";
+  auto j = model::build_json(v);
+  return j ? j->dump(-1, ' ', false, json::error_handler_t::replace) : "?";
 }
 
-Status read_gvk(const json& req, const char* key, std::string& group, std::string& version,
+// Reads an optional string member; a present non-string value is an error.
+Result<std::string> opt_string(JsonView obj, const char* key, const std::string& at) {
+  JsonView v = obj[key];
+  if (v.is_null()) return std::string();
+  if (!v.is_string()) return bad(at + key, "must be a string");
+  return std::string(v.str());
+}
+
+Status read_gvk(JsonView req, const char* key, std::string& group, std::string& version,
                 std::string& kind_or_resource, const char* last) {
-  auto it = req.find(key);
-  if (it == req.end() || it->is_null()) return ok_status();
-  if (!it->is_object()) return bad(std::string("request.") + key, "must be an object");
+  JsonView gvk = req[key];
+  if (gvk.is_null()) return ok_status();
+  if (!gvk.is_object()) return bad(std::string("request.") + key, "must be an object");
   const std::string at = std::string("request.") + key + ".";
-  auto g = opt_string(*it, "group", at);
+  auto g = opt_string(gvk, "group", at);
   if (!g) return g.error();
-  auto v = opt_string(*it, "version", at);
+  auto v = opt_string(gvk, "version", at);
   if (!v) return v.error();
-  auto k = opt_string(*it, last, at);
+  auto k = opt_string(gvk, last, at);
   if (!k) return k.error();
   group = *g;
   version = *v;
@@ -49,32 +59,39 @@ Status read_gvk(const json& req, const char* key, std::string& group, std::strin
   return ok_status();
 }
 
-Status read_user(const json& req, UserInfo& user) {
-  auto it = req.find("userInfo");
-  if (it == req.end() || it->is_null()) return ok_status();
-  if (!it->is_object()) return bad("request.userInfo", "must be an object");
-  auto name = opt_string(*it, "username", "request.userInfo.");
+Result<std::vector<std::string>> string_list(JsonView list, const std::string& at) {
+  std::vector<std::string> out;
+  if (!list.is_array()) return bad(at, "must be a list of strings");
+  for (JsonView v : list.elements()) {
+    if (!v.is_string()) return bad(at, "must be a list of strings");
+    out.emplace_back(v.str());
+  }
+  return out;
+}
+
+Status read_user(JsonView req, UserInfo& user) {
+  JsonView u = req["userInfo"];
+  if (u.is_null()) return ok_status();
+  if (!u.is_object()) return bad("request.userInfo", "must be an object");
+  auto name = opt_string(u, "username", "request.userInfo.");
   if (!name) return name.error();
   user.username = *name;
-  auto uid = opt_string(*it, "uid", "request.userInfo.");
+  auto uid = opt_string(u, "uid", "request.userInfo.");
   if (!uid) return uid.error();
   user.uid = *uid;
-  if (auto g = it->find("groups"); g != it->end() && !g->is_null()) {
-    if (!g->is_array()) return bad("request.userInfo.groups", "must be a list of strings");
-    for (const auto& v : *g) {
-      if (!v.is_string()) return bad("request.userInfo.groups", "must be a list of strings");
-      user.groups.push_back(v.get<std::string>());
-    }
+  if (JsonView g = u["groups"]; !g.is_null()) {
+    auto groups = string_list(g, "request.userInfo.groups");
+    if (!groups) return groups.error();
+    user.groups = std::move(*groups);
   }
-  if (auto x = it->find("extra"); x != it->end() && !x->is_null()) {
-    if (!x->is_object()) return bad("request.userInfo.extra", "must be a map of string lists");
-    for (const auto& [k, vs] : x->items()) {
-      if (!vs.is_array()) return bad("request.userInfo.extra." + k, "must be a list of strings");
-      auto& out = user.extra[k];
-      for (const auto& v : vs) {
-        if (!v.is_string()) return bad("request.userInfo.extra." + k, "must be a list of strings");
-        out.push_back(v.get<std::string>());
-      }
+  if (JsonView x = u["extra"]; !x.is_null()) {
+    if (!x.is_object()) return bad("request.userInfo.extra", "must be a map of string lists");
+    // In key order, so that the first bad entry named is always the same one.
+    for (const auto& [k, vs] : x.members()) {
+      const std::string key(k);
+      auto list = string_list(vs, "request.userInfo.extra." + key);
+      if (!list) return list.error();
+      user.extra[key] = std::move(*list);
     }
   }
   return ok_status();
@@ -96,49 +113,33 @@ bool valid_audit_key(const std::string& key) {
   return !key.empty() && key.size() <= 63 && std::regex_match(key, re);
 }
 
-// The parts of a review no rule set reads, left out while parsing: an Argo CD Application's
+// The parts of an object no rule set reads, left out when it is built: an Argo CD Application's
 // status (the controller's record of every resource, sync and health; most of a live
-// Application's bytes) and, for every kind, metadata.managedFields. kube-apiserver writes
-// request.resource before object and oldObject; a review in another order is read whole.
-bool unread(std::span<const std::string> path, const json& so_far) {
-  if (path.size() < 3 || path[0] != "request" || (path[1] != "object" && path[1] != "oldObject"))
-    return false;
-  if (path.size() == 4) return path[2] == "metadata" && path[3] == "managedFields";
-  if (path.size() != 3 || path[2] != "status") return false;
-  auto req = so_far.find("request");  // open, so present, but never assumed
-  if (req == so_far.end() || !req->is_object()) return false;
-  auto res = req->find("resource");
-  if (res == req->end() || !res->is_object()) return false;
-  auto group = res->find("group");
-  auto resource = res->find("resource");
-  return group != res->end() && *group == "argoproj.io" && resource != res->end() &&
-         *resource == "applications";
+// Application's bytes) and, for every kind, metadata.managedFields.
+bool unread_of_application(std::span<const std::string> path, const json&) {
+  return (path.size() == 1 && path[0] == "status") ||
+         (path.size() == 2 && path[0] == "metadata" && path[1] == "managedFields");
+}
+bool unread(std::span<const std::string> path, const json&) {
+  return path.size() == 2 && path[0] == "metadata" && path[1] == "managedFields";
 }
 
 }  // namespace
 
-Result<AdmissionRequest> parse_review(std::string_view body) {
-  static const model::JsonReadOptions kReviewReading{unread, 4};
-  auto read = model::read_json(body, kReviewReading);
-  if (!read) return bad("", "body is not valid JSON: " + read.error().message);
-  json doc = std::move(*read);
+Result<ReviewView> read_review(JsonView doc) {
   if (!doc.is_object()) return bad("", "body must be a JSON object");
-  auto api = doc.find("apiVersion");
-  if (api == doc.end() || !api->is_string() || *api != "admission.k8s.io/v1")
-    return bad("apiVersion", "must be \"admission.k8s.io/v1\" (got " +
-                                 (api == doc.end() ? std::string("nothing") : api->dump()) + ")");
-  auto kind = doc.find("kind");
-  if (kind == doc.end() || !kind->is_string() || *kind != "AdmissionReview")
-    return bad("kind", "must be \"AdmissionReview\" (got " +
-                           (kind == doc.end() ? std::string("nothing") : kind->dump()) + ")");
-  auto reqit = doc.find("request");
-  if (reqit == doc.end() || !reqit->is_object())
+  JsonView api = doc["apiVersion"];
+  if (api.str() != "admission.k8s.io/v1")
+    return bad("apiVersion", "must be \"admission.k8s.io/v1\" (got " + text_of(api) + ")");
+  JsonView kind = doc["kind"];
+  if (kind.str() != "AdmissionReview")
+    return bad("kind", "must be \"AdmissionReview\" (got " + text_of(kind) + ")");
+  JsonView req = doc["request"];
+  if (!req.is_object())
     return bad("request", "required: an AdmissionReview sent to a webhook carries a request");
-  // Not const: object and oldObject are moved out of the parsed document (it dies here) instead
-  // of deep-copied; they are the bulk of a review.
-  json& req = *reqit;
 
-  AdmissionRequest r;
+  ReviewView review;
+  RequestInfo& r = review.info;
   auto uid = opt_string(req, "uid", "request.");
   if (!uid) return uid.error();
   if (uid->empty()) return bad("request.uid", "required");
@@ -162,18 +163,48 @@ Result<AdmissionRequest> parse_review(std::string_view body) {
     return bad("request.operation",
                "must be one of CREATE, UPDATE, DELETE, CONNECT (got \"" + r.operation + "\")");
   if (auto s = read_user(req, r.userInfo); !s) return s.error();
-  if (auto o = req.find("object"); o != req.end()) r.object = std::move(*o);
-  if (auto o = req.find("oldObject"); o != req.end()) r.oldObject = std::move(*o);
-  for (auto [key, dst] :
-       {std::pair<const char*, json*>{"object", &r.object}, {"oldObject", &r.oldObject}}) {
-    if (!dst->is_null() && !dst->is_object())
+  review.object = req["object"];
+  review.oldObject = req["oldObject"];
+  for (auto [key, v] : {std::pair<const char*, JsonView>{"object", review.object},
+                        {"oldObject", review.oldObject}}) {
+    if (!v.is_null() && !v.is_object())
       return bad(std::string("request.") + key, "must be an object");
   }
-  if (auto d = req.find("dryRun"); d != req.end() && !d->is_null()) {
-    if (!d->is_boolean()) return bad("request.dryRun", "must be a boolean");
-    r.dryRun = d->get<bool>();
+  if (JsonView d = req["dryRun"]; !d.is_null()) {
+    if (!d.is_bool()) return bad("request.dryRun", "must be a boolean");
+    r.dryRun = bool(d.element());
+  }
+  return review;
+}
+
+Result<AdmissionRequest> build_request(const ReviewView& review) {
+  AdmissionRequest r;
+  static_cast<RequestInfo&>(r) = review.info;
+  const bool application =
+      r.resource.group == "argoproj.io" && r.resource.resource == "applications";
+  static const model::JsonReadOptions kApplication{unread_of_application, 2};
+  static const model::JsonReadOptions kOther{unread, 2};
+  for (auto [view, dst] :
+       {std::pair<JsonView, json*>{review.object, &r.object}, {review.oldObject, &r.oldObject}}) {
+    auto built = model::build_json(view, application ? kApplication : kOther);
+    if (!built) return bad("request", built.error().message);
+    *dst = std::move(*built);
   }
   return r;
+}
+
+Result<ReviewView> read_review(model::JsonDocument& doc, std::string_view body) {
+  auto root = doc.parse(body);
+  if (!root) return bad("", "body is not valid JSON: " + root.error().message);
+  return read_review(*root);
+}
+
+Result<AdmissionRequest> parse_review(std::string_view body) {
+  thread_local model::JsonDocument mine;
+  std::optional<model::JsonDocument> own;
+  auto review = read_review(model::scratch_document(body.size(), mine, own), body);
+  if (!review) return review.error();
+  return build_request(*review);
 }
 
 std::string encode_review_response(const AdmissionResponse& response) {

@@ -13,6 +13,7 @@
 
 #include "freightgate/admission/application_pins.h"
 #include "freightgate/admission/rules.h"
+#include "freightgate/model/json_reader.h"
 #include "freightgate/pipeline/availability.h"
 #include "freightgate/policy/promotion_policy.h"
 #include "rules_common.h"
@@ -21,6 +22,7 @@ namespace freightgate::admission {
 
 namespace {
 
+using model::JsonView;
 using nlohmann::json;
 
 std::string q(const std::string& s) { return "\"" + s + "\""; }
@@ -51,10 +53,10 @@ const json& member(const json& obj, const char* key) {
   return it == obj.end() ? null : *it;
 }
 
-// spec.source and spec.sources: what the Application deploys.
-json sources_of(const json& app) {
-  const json& spec = member(app, "spec");
-  return json{{"source", member(spec, "source")}, {"sources", member(spec, "sources")}};
+// spec.source and spec.sources: what the Application deploys (built for messages only).
+json sources_of(JsonView app) {
+  return json{{"source", *model::build_json(app["spec"]["source"])},
+              {"sources", *model::build_json(app["spec"]["sources"])}};
 }
 
 std::string user_text(const UserInfo& u) {
@@ -73,7 +75,7 @@ const model::Freight* resolve(const Context& ctx, const std::string& project,
 }
 
 // The resolved name of the Freight `app` pins ("" when none; the raw value when unknown).
-std::string pinned_name(const Context& ctx, const std::string& project, const json& app) {
+std::string pinned_name(const Context& ctx, const std::string& project, JsonView app) {
   std::string raw = pinned_freight(app);
   const model::Freight* f = resolve(ctx, project, raw);
   return f ? f->metadata.name : raw;
@@ -81,10 +83,10 @@ std::string pinned_name(const Context& ctx, const std::string& project, const js
 
 // Did the stage run `f` before? Kargo's Stage freightHistory, the Freight's own status
 // (verified in / currently in the stage), or the Application's previous-freight.
-bool ran_before(const model::Freight& f, const model::Stage& stage, const json& old) {
+bool ran_before(const model::Freight& f, const model::Stage& stage, JsonView old) {
   const std::string& s = stage.metadata.name;
   if (f.status.verifiedIn.count(s) || f.status.currentlyIn.count(s)) return true;
-  if (rules::json_annotation(old, kPreviousFreightKey) == f.metadata.name) return true;
+  if (annotation(old, kPreviousFreightKey) == f.metadata.name) return true;
   const json& history = member(member(stage.raw, "status"), "freightHistory");
   if (history.is_array())
     for (const auto& collection : history) {
@@ -111,9 +113,7 @@ std::vector<const model::PromotionPolicy*> policies_for(const Context& ctx,
 
 // --- mutate ----------------------------------------------------------------------------------
 
-Decision mutate(const AdmissionRequest& req, const Context& ctx) {
-  const json& obj = req.object;
-  const json& old = req.operation == "UPDATE" ? req.oldObject : json();
+Decision mutate(const RequestInfo& req, JsonView obj, JsonView old, const Context& ctx) {
   auto st = authorized_stage(obj);
   // Not governed, or malformed (validation explains): nothing to write. Mutation fails open.
   if (!st.ok() || !*st) return allow(req);
@@ -132,21 +132,22 @@ Decision mutate(const AdmissionRequest& req, const Context& ctx) {
   // Any other edit of the pins is left as it is, for validation to judge: silently undoing a
   // user's change would hide it.
   if (!promotion && key->key == f->metadata.name) return allow(req);
-  json desired = pin_application(obj, *f, stage);
+  const json from = pinned_members(obj);
+  json desired = pin_application(from, *f, stage);
   if (promotion) {
     // A promotion: stamp who and when. promoted-at is kept when the stamp is already ours, so
     // a reinvocation (reinvocationPolicy: IfNeeded) yields an empty patch.
     const std::string prev = same_stage ? previous : "";
-    bool stamped = rules::json_annotation(obj, kFreightKey) == f->metadata.name &&
-                   rules::json_annotation(obj, kPromotedByKey) == req.userInfo.username &&
-                   rules::json_annotation(obj, kPreviousFreightKey) == prev &&
-                   !rules::json_annotation(obj, kPromotedAtKey).empty();
+    bool stamped = annotation(obj, kFreightKey) == f->metadata.name &&
+                   annotation(obj, kPromotedByKey) == req.userInfo.username &&
+                   annotation(obj, kPreviousFreightKey) == prev &&
+                   !annotation(obj, kPromotedAtKey).empty();
     rules::set_json_annotation(desired, kPromotedByKey, req.userInfo.username);
     if (!stamped) rules::set_json_annotation(desired, kPromotedAtKey, rfc3339(ctx.now));
     rules::set_json_annotation(desired, kPreviousFreightKey,
                                prev.empty() ? std::nullopt : std::optional<std::string>(prev));
   }
-  Decision d = mutate_to(req, desired);
+  Decision d = patch_decision(req, from, desired);
   if (d.ok && d.response.patch.is_array())
     d.response.auditAnnotations["freight"] = f->metadata.name;
   return d;
@@ -155,7 +156,7 @@ Decision mutate(const AdmissionRequest& req, const Context& ctx) {
 // --- validate --------------------------------------------------------------------------------
 
 struct Validation {
-  const AdmissionRequest& req;
+  const RequestInfo& req;
   const Context& ctx;
   std::string who;
   bool control_plane;
@@ -181,17 +182,15 @@ struct Validation {
   }
 };
 
-Decision validate(const AdmissionRequest& req, const Context& ctx) {
-  const json& obj = req.object;
-  const json& old = req.operation == "UPDATE" ? req.oldObject : json();
+Decision validate(const RequestInfo& req, JsonView obj, JsonView old, const Context& ctx) {
   // Argo CD's controller writes status all the time: nothing of ours changed, nothing to check.
-  if (req.operation == "UPDATE" && member(obj, "spec") == member(old, "spec") &&
-      member(member(obj, "metadata"), "annotations") ==
-          member(member(old, "metadata"), "annotations") &&
-      member(member(obj, "metadata"), "labels") == member(member(old, "metadata"), "labels"))
+  if (req.operation == "UPDATE" && obj["spec"] == old["spec"] &&
+      obj["metadata"]["annotations"] == old["metadata"]["annotations"] &&
+      obj["metadata"]["labels"] == old["metadata"]["labels"])
     return allow(req);
 
-  Validation v{req, ctx, rules::describe(req), is_control_plane(ctx.config, req.userInfo.username)};
+  Validation v{req, ctx, rules::describe(req, obj),
+               is_control_plane(ctx.config, req.userInfo.username)};
   auto st = authorized_stage(obj);
   if (!st.ok()) return v.no(st.error().path, st.error().message);
   auto old_st = authorized_stage(old);
@@ -218,9 +217,8 @@ Decision validate(const AdmissionRequest& req, const Context& ctx) {
   const bool same_stage = was_stage && *was_stage == stage;
   // sources_of(obj) != sources_of(old), without building the two copies.
   const bool sources_changed =
-      req.operation == "UPDATE" &&
-      (member(member(obj, "spec"), "source") != member(member(old, "spec"), "source") ||
-       member(member(obj, "spec"), "sources") != member(member(old, "spec"), "sources"));
+      req.operation == "UPDATE" && !(obj["spec"]["source"] == old["spec"]["source"] &&
+                                     obj["spec"]["sources"] == old["spec"]["sources"]);
 
   // No Freight requested: the Application is not pinned.
   auto key = requested_freight(obj, old);
@@ -249,17 +247,13 @@ Decision validate(const AdmissionRequest& req, const Context& ctx) {
                                 stage.project + ")");
   // The pins must be exactly this Freight's expansion (the mutating webhook writes them).
   // The request itself may name the Freight by alias; the pins below it must still match.
-  // The object is copied only when the annotation names the Freight by alias.
-  const json* requested = &obj;
-  json renamed;
-  if (const std::string ann = rules::json_annotation(obj, kFreightKey);
-      ann != f->metadata.name && resolve(ctx, stage.project, ann) == f) {
-    renamed = obj;
-    rules::set_json_annotation(renamed, kFreightKey, f->metadata.name);
-    requested = &renamed;
-  }
-  json expected = pin_application(*requested, *f, stage);
-  if (std::string diff = first_difference(*requested, expected); !diff.empty())
+  // Only the members the pins write are built, pinned and compared (pinned_members).
+  json requested = pinned_members(obj);
+  if (const std::string ann(annotation(obj, kFreightKey));
+      ann != f->metadata.name && resolve(ctx, stage.project, ann) == f)
+    rules::set_json_annotation(requested, kFreightKey, f->metadata.name);
+  json expected = pin_application(requested, *f, stage);
+  if (std::string diff = first_difference(requested, expected); !diff.empty())
     return v.no(diff, "does not match " + freight_name(*f) +
                           ", which this Application asks for in " + key->field +
                           "; request a Freight only through " + kFreightKey +
@@ -318,12 +312,14 @@ Decision validate(const AdmissionRequest& req, const Context& ctx) {
 
 }  // namespace
 
-Decision application_rules(Phase phase, const AdmissionRequest& req, const Context& ctx) {
+Decision application_rules(Phase phase, const RequestInfo& req, JsonView object,
+                           JsonView old_object, const Context& ctx) {
   if (req.operation != "CREATE" && req.operation != "UPDATE") return allow(req);
-  if (!req.object.is_object())
+  if (!object.is_object())
     return fail(req, FailureKind::BadRequest,
                 "request.object: an Application " + req.operation + " carries the object");
-  return phase == Phase::Mutate ? mutate(req, ctx) : validate(req, ctx);
+  const JsonView old = req.operation == "UPDATE" ? old_object : JsonView();
+  return phase == Phase::Mutate ? mutate(req, object, old, ctx) : validate(req, object, old, ctx);
 }
 
 }  // namespace freightgate::admission

@@ -82,26 +82,43 @@ const nlohmann::json& subject_object(const AdmissionRequest& req) {
   return req.operation == "DELETE" || req.object.is_null() ? req.oldObject : req.object;
 }
 
+namespace {
+// The object named as describe() says, from what its metadata holds (nullopt: not a string).
+std::string describe_object(const RequestInfo& req, std::string_view object_kind,
+                            std::optional<std::string_view> name,
+                            std::optional<std::string_view> generate_name) {
+  std::string kind = req.kind.kind.empty() ? std::string(object_kind) : req.kind.kind;
+  std::string out = req.name;
+  if (name && !name->empty())
+    out = *name;
+  else if (out.empty() && generate_name)
+    out = std::string(*generate_name) + "*";
+  return describe(kind, req.namespace_, out);
+}
+}  // namespace
+
 std::string describe(const AdmissionRequest& req) {
   const nlohmann::json& obj = subject_object(req);
-  std::string name = req.name;
-  std::string kind = req.kind.kind;
-  if (obj.is_object()) {
-    if (kind.empty()) kind = obj.value("kind", std::string());
-    static const nlohmann::json kNull;
-    auto mit = obj.find("metadata");  // by reference: no copy of the metadata
-    const nlohmann::json& meta = mit != obj.end() ? *mit : kNull;
-    if (meta.is_object()) {
-      if (meta.contains("name") && meta["name"].is_string() &&
-          !meta["name"].get<std::string>().empty()) {
-        name = meta["name"].get<std::string>();
-      } else if (name.empty() && meta.contains("generateName") &&
-                 meta["generateName"].is_string()) {
-        name = meta["generateName"].get<std::string>() + "*";
-      }
-    }
-  }
-  return describe(kind, req.namespace_, name);
+  if (!obj.is_object()) return describe(req.kind.kind, req.namespace_, req.name);
+  auto string_at = [](const nlohmann::json& o, const char* key) -> std::optional<std::string_view> {
+    auto it = o.is_object() ? o.find(key) : o.end();
+    if (it == o.end() || !it->is_string()) return std::nullopt;
+    return std::string_view(it->get_ref<const std::string&>());
+  };
+  static const nlohmann::json kNull;
+  auto mit = obj.find("metadata");  // by reference: no copy of the metadata
+  const nlohmann::json& meta = mit != obj.end() ? *mit : kNull;
+  return describe_object(req, string_at(obj, "kind").value_or(""), string_at(meta, "name"),
+                         string_at(meta, "generateName"));
+}
+
+std::string describe(const RequestInfo& req, model::JsonView obj) {
+  if (!obj.is_object()) return describe(req.kind.kind, req.namespace_, req.name);
+  auto string_at = [](model::JsonView v) -> std::optional<std::string_view> {
+    return v.is_string() ? std::optional<std::string_view>(v.str()) : std::nullopt;
+  };
+  return describe_object(req, obj["kind"].str(), string_at(obj["metadata"]["name"]),
+                         string_at(obj["metadata"]["generateName"]));
 }
 
 std::string message(std::string_view who, std::string_view field, std::string_view text) {

@@ -17,6 +17,7 @@
 #include "freightgate/admission/engine.h"
 #include "freightgate/admission/respond.h"
 #include "freightgate/model/decode.h"
+#include "freightgate/model/json_view.h"
 
 namespace freightgate::admission::rules {
 
@@ -33,6 +34,8 @@ std::string describe(std::string_view kind, std::string_view ns, std::string_vie
 // The object the request is about, described: kind from the request, name from the object
 // (or the request, or `generateName*`), namespace from the request.
 std::string describe(const AdmissionRequest& req);
+// The same for a request whose object (`object`, never oldObject) is read as a view.
+std::string describe(const RequestInfo& req, model::JsonView object);
 
 // The object of the request: `object`, or `oldObject` on DELETE.
 const nlohmann::json& subject_object(const AdmissionRequest& req);

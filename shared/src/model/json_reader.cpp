@@ -1,12 +1,10 @@
-// simdjson parses and validates the text (UTF-8 included) into its own tape; the members to keep
-// are then copied into nlohmann::json. Anything simdjson refuses is read again by nlohmann's
-// parser, which decides: it accepts integers beyond 64 bits (as doubles, like Go's
-// encoding/json) where simdjson stops, and otherwise words the error.
+// JsonDocument parses (simdjson, nlohmann's parser for what it refuses); the members to keep are
+// then copied into nlohmann::json.
 #include "freightgate/model/json_reader.h"
 
 #include <simdjson.h>
 
-#include <cstring>
+#include <optional>
 #include <vector>
 
 namespace freightgate::model {
@@ -16,15 +14,15 @@ namespace {
 using nlohmann::json;
 namespace dom = simdjson::dom;
 
-// Documents beyond this size get a parser of their own instead of growing the thread's one
-// for good (a review may be 7 MiB; most are a few KiB).
-constexpr std::size_t kKeptParserCapacity = 1 << 20;
-
 class Builder {
  public:
   explicit Builder(const JsonReadOptions& o) : o_(o) {}
 
   // False when nested deeper than max_depth.
+  bool build(JsonView v, json& out) {
+    return v.is_absent() ? (out = nullptr, true) : build(v.element(), out);
+  }
+
   bool build(dom::element e, json& out) {
     using T = dom::element_type;
     switch (e.type()) {
@@ -99,62 +97,24 @@ class Builder {
   std::vector<std::string> path_;  // keys down to the member being read ("[]" for arrays)
 };
 
-Result<json> read_with_nlohmann(std::string_view text, const JsonReadOptions& o) {
-  json doc;
-  try {
-    doc = json::parse(text.begin(), text.end());
-  } catch (const json::exception& e) {
-    // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error ..."
-    std::string what = e.what();
-    auto bracket = what.find("] ");
-    return Error{"", 0, "", "", bracket == std::string::npos ? what : what.substr(bracket + 2)};
-  }
-  // Depth, as the fast path would have checked it (no recursion: nlohmann's parser and
-  // destructor are iterative).
-  std::vector<std::pair<const json*, std::size_t>> todo{{&doc, 1}};
-  while (!todo.empty()) {
-    auto [v, depth] = todo.back();
-    todo.pop_back();
-    if (!v->is_structured()) continue;
-    if (depth > o.max_depth)
-      return Error{"", 0, "", "", "nested deeper than " + std::to_string(o.max_depth) + " levels"};
-    for (const auto& child : *v) todo.emplace_back(&child, depth + 1);
-  }
-  return doc;
-}
-
 }  // namespace
 
-Result<nlohmann::json> read_json(std::string_view text, const JsonReadOptions& options) {
-  // simdjson reads up to SIMDJSON_PADDING bytes past the end of the text: the text is copied
-  // into a padded buffer, the thread's own for the usual few KiB (allocating one per parse
-  // showed in profiles).
-  struct Scratch {
-    dom::parser parser;
-    std::vector<char> padded;
-  };
-  thread_local Scratch mine;
-  Scratch big;
-  Scratch& s = text.size() > kKeptParserCapacity ? big : mine;
-  dom::element root;
-  // Both simdjson and nlohmann take a NUL after the value for the end of the text; JSON text
-  // never holds one (inside strings it must be escaped).
-  if (const void* nul = std::memchr(text.data(), '\0', text.size()))
-    return Error{"", 0, "", "",
-                 "a NUL byte at offset " +
-                     std::to_string(static_cast<const char*>(nul) - text.data()) +
-                     " (JSON text cannot contain one)"};
-  if (s.padded.size() < text.size() + simdjson::SIMDJSON_PADDING)
-    s.padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
-  std::memcpy(s.padded.data(), text.data(), text.size());
-  if (s.parser.parse(s.padded.data(), text.size(), /*realloc_if_needed=*/false).get(root) !=
-      simdjson::SUCCESS)
-    return read_with_nlohmann(text, options);
+Result<nlohmann::json> build_json(JsonView root, const JsonReadOptions& options) {
   Builder b(options);
   if (!b.build(root, b.root()))
     return Error{"", 0, "", "",
                  "nested deeper than " + std::to_string(options.max_depth) + " levels"};
   return std::move(b.root());
+}
+
+Result<nlohmann::json> read_json(std::string_view text, const JsonReadOptions& options) {
+  // The thread's own document for the usual few KiB (allocating one per parse showed in
+  // profiles).
+  thread_local JsonDocument mine;
+  std::optional<JsonDocument> own;
+  auto root = scratch_document(text.size(), mine, own).parse(text, options.max_depth);
+  if (!root) return root.error();
+  return build_json(*root, options);
 }
 
 }  // namespace freightgate::model

@@ -9,6 +9,8 @@
 //   - kustomize-type sources: kustomize.images gets `repoURL:tag@digest` for each of F's images
 //     (entries for other images are kept).
 // Validation is "pin_application(app, F) == app": the pins are exactly one Freight's expansion.
+// Requests are read as views (model/json_view.h); only pinned_members(app), what the pins may
+// change, is built as nlohmann::json to be pinned, compared and diffed.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -18,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "freightgate/model/json_view.h"
 #include "freightgate/model/kargo.h"
 #include "freightgate/status.h"
 
@@ -40,12 +43,21 @@ struct StageRef {
 
 // The stage an Application is authorized for: nullopt when the annotation is absent or empty
 // (not governed); an error when it is not a single `<project>:<stage>`.
-Result<std::optional<StageRef>> authorized_stage(const nlohmann::json& app);
+Result<std::optional<StageRef>> authorized_stage(model::JsonView app);
+
+// metadata.annotations[key] of `app` ("" when absent or not a string).
+std::string_view annotation(model::JsonView app, std::string_view key);
 
 // Pin values as the CMP reads them (internals.md).
 std::string images_pin(const model::Freight& f);   // IMAGES
 std::string commits_pin(const model::Freight& f);  // COMMITS
 std::string charts_pin(const model::Freight& f);   // CHARTS
+
+// The members of `app` that pin_application writes, in their places: metadata.annotations and
+// spec.source / spec.sources (metadata and spec as they are when they are not objects). The pins
+// of this are the pins of the whole `app`, and so are the differences and the JSON Patch
+// between them: every other member is the same on both sides.
+nlohmann::json pinned_members(model::JsonView app);
 
 // `app` with every pin set for `f` (see above). Audit annotations are not touched.
 nlohmann::json pin_application(const nlohmann::json& app, const model::Freight& f,
@@ -60,11 +72,10 @@ struct FreightRequestKey {
 // The Freight an Application asks for: the freightgate.io/freight annotation, unless a plugin
 // env FREIGHT is what changed against `old` (an edit in the Argo CD UI), then that. nullopt
 // when neither is set.
-std::optional<FreightRequestKey> requested_freight(const nlohmann::json& app,
-                                                   const nlohmann::json& old);
+std::optional<FreightRequestKey> requested_freight(model::JsonView app, model::JsonView old);
 
 // The resolved Freight name an Application pins (annotation, else env FREIGHT), "" if none.
-std::string pinned_freight(const nlohmann::json& app);
+std::string pinned_freight(model::JsonView app);
 
 // The first place where `a` and `b` differ, as a kubectl-style field path
 // (`spec.sources[1].targetRevision`); "" when equal.
@@ -72,7 +83,6 @@ std::string first_difference(const nlohmann::json& a, const nlohmann::json& b,
                              const std::string& path = "");
 
 // The application's sources as (field path, source) pairs: spec.source and spec.sources[i].
-std::vector<std::pair<std::string, const nlohmann::json*>> application_sources(
-    const nlohmann::json& app);
+std::vector<std::pair<std::string, model::JsonView>> application_sources(model::JsonView app);
 
 }  // namespace freightgate::admission

@@ -1,7 +1,7 @@
 // RFC 6902 JSON Patches between two documents, in the form kube-apiserver applies safely:
-// the operations of nlohmann's json::diff (computed without its quadratic costs), checked, so a patch never `add`s under a missing
-// parent (kubernetes/kubernetes#90623: that is an InternalError that even failurePolicy
-// Ignore does not forgive) and always turns `from` into exactly `to`.
+// the operations of nlohmann's json::diff (computed without its quadratic costs), checked, so a
+// patch never `add`s under a missing parent (kubernetes/kubernetes#90623: that is an InternalError
+// that even failurePolicy Ignore does not forgive) and always turns `from` into exactly `to`.
 //
 // Thread-safety: pure functions.
 #pragma once

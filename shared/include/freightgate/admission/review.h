@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "freightgate/admission/authorizer.h"
+#include "freightgate/model/json_view.h"
 #include "freightgate/status.h"
 
 namespace freightgate::admission {
@@ -52,8 +53,27 @@ struct AdmissionResponse {
   std::vector<std::string> warnings;
 };
 
-// Parses an AdmissionReview v1 body. Errors (malformed JSON, wrong apiVersion/kind, missing
-// request or uid) are the caller's 400 Bad Request.
+// A review as read from its parsed text: the request's fields, and its objects as views.
+struct ReviewView {
+  RequestInfo info;
+  model::JsonView object;     // absent or null when the review has none
+  model::JsonView oldObject;  // idem
+};
+
+// Reads and checks an AdmissionReview v1 from `root`, the parse of its body (building nothing
+// of the objects). Errors (wrong apiVersion/kind, missing request or uid, fields of the wrong
+// type) are the caller's 400 Bad Request.
+Result<ReviewView> read_review(model::JsonView root);
+// Parses `body` into `doc`, then read_review: the views point into `doc`. Malformed JSON is an
+// error too.
+Result<ReviewView> read_review(model::JsonDocument& doc, std::string_view body);
+
+// The request with its objects built as nlohmann::json, leaving out what no rule set reads: an
+// Argo CD Application's status and every object's metadata.managedFields.
+Result<AdmissionRequest> build_request(const ReviewView& review);
+
+// Parses an AdmissionReview v1 body: read_review + build_request. Errors (malformed JSON, and
+// those of read_review) are the caller's 400 Bad Request.
 Result<AdmissionRequest> parse_review(std::string_view body);
 
 // Serialises {apiVersion, kind, response}: patch as standard padded base64 with

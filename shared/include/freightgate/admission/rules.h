@@ -4,11 +4,14 @@
 #pragma once
 
 #include "freightgate/admission/engine.h"
+#include "freightgate/model/json_view.h"
 
 namespace freightgate::admission {
 
-// argoproj.io applications (only those with kargo.akuity.io/authorized-stage are governed)
-Decision application_rules(Phase phase, const AdmissionRequest& req, const Context& ctx);
+// argoproj.io applications (only those with kargo.akuity.io/authorized-stage are governed),
+// read as views of the review (model/json_view.h).
+Decision application_rules(Phase phase, const RequestInfo& req, model::JsonView object,
+                           model::JsonView old_object, const Context& ctx);
 // kargo.akuity.io
 Decision freight_rules(Phase phase, const AdmissionRequest& req, const Context& ctx);
 Decision freight_status_rules(Phase phase, const AdmissionRequest& req, const Context& ctx);

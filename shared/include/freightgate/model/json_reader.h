@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "freightgate/model/json_view.h"
 #include "freightgate/status.h"
 
 namespace freightgate::model {
@@ -37,5 +38,9 @@ struct JsonReadOptions {
 
 // The parsed value, or an Error whose message says what is wrong and where.
 Result<nlohmann::json> read_json(std::string_view text, const JsonReadOptions& options = {});
+
+// `value` (and what it holds) as nlohmann::json, with options.skip asked about its members
+// (`path` from `value`); absent -> null. An error only when nested deeper than max_depth.
+Result<nlohmann::json> build_json(JsonView value, const JsonReadOptions& options = {});
 
 }  // namespace freightgate::model

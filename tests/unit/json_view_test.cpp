@@ -1,0 +1,181 @@
+// model::JsonView reads what model::read_json builds: the same members (a repeated key's last
+// value), the same equality as nlohmann::json, the same errors and limits.
+#include "freightgate/model/json_view.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "freightgate/model/json_reader.h"
+
+namespace fm = freightgate::model;
+using nlohmann::json;
+
+namespace {
+
+// Texts whose pairwise equality JsonView must judge as nlohmann::json does.
+const std::vector<const char*> kValues = {
+    "null",
+    "true",
+    "false",
+    "0",
+    "-0",
+    "1",
+    "-1",
+    "1.0",
+    "-1.0",
+    "1e0",
+    "0.5",
+    "2",
+    "18446744073709551615",
+    "-9223372036854775808",
+    "9223372036854775807",
+    "1.8446744073709552e19",
+    "\"\"",
+    "\"a\"",
+    "\"1\"",
+    "\"null\"",
+    "[]",
+    "[1]",
+    "[1.0]",
+    "[1,2]",
+    "[2,1]",
+    "[[]]",
+    "[null]",
+    "{}",
+    R"({"a":1})",
+    R"({"a":1.0})",
+    R"({"a":"1"})",
+    R"({"b":1})",
+    R"({"a":null})",
+    R"({"a":1,"b":2})",
+    R"({"b":2,"a":1})",
+    R"({"a":1,"a":2})",
+    R"({"a":2})",
+    R"({"a":2,"a":1})",
+    R"({"a":{"x":[1,{"y":true}]}})",
+    R"({"a":{"x":[1,{"y":false}]}})",
+    R"({"a":{"x":[1,{"y":true}]},"a":{"x":[1,{"y":true}]}})",
+    R"({"a":1,"b":2,"a":3})",
+    R"({"b":2,"a":3})",
+};
+
+TEST(JsonView, EqualityIsNlohmanns) {
+  fm::JsonDocument da, db;
+  for (const char* a : kValues) {
+    for (const char* b : kValues) {
+      auto va = da.parse(a);
+      auto vb = db.parse(b);
+      ASSERT_TRUE(va.ok() && vb.ok()) << a << " / " << b;
+      const bool want = *fm::read_json(a) == *fm::read_json(b);
+      EXPECT_EQ(*va == *vb, want) << a << " == " << b;
+    }
+  }
+}
+
+TEST(JsonView, MembersAreTheOnesReadJsonKeeps) {
+  fm::JsonDocument doc;
+  auto v = doc.parse(R"({"b":1,"a":{"k":"first"},"c":[1,"two",null],"a":{"k":"last"}})");
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ((*v)["a"]["k"].str(), "last");
+  EXPECT_EQ(v->size(), 3u);
+  std::vector<std::string> keys;
+  for (const auto& [k, value] : v->members()) keys.emplace_back(k);
+  EXPECT_EQ(keys, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(v->members()[0].second["k"].str(), "last");
+  EXPECT_EQ(*fm::build_json(*v), *fm::read_json(R"({"a":{"k":"last"},"b":1,"c":[1,"two",null]})"));
+  EXPECT_EQ((*v)["c"].size(), 3u);
+  EXPECT_EQ((*v)["c"].at(1).str(), "two");
+  EXPECT_TRUE((*v)["c"].at(2).is_null());
+  EXPECT_FALSE((*v)["c"].at(2).is_absent());
+  EXPECT_TRUE((*v)["c"].at(3).is_absent());
+  EXPECT_EQ((*v)["c"].elements().size(), 3u);
+}
+
+TEST(JsonView, AbsentReadsAsNull) {
+  fm::JsonDocument doc;
+  auto v = doc.parse(R"({"s":"x","n":null,"o":{}})");
+  ASSERT_TRUE(v.ok());
+  for (const char* path : {"missing", "s"}) {
+    fm::JsonView deep = (*v)[path]["deeper"]["still"];
+    EXPECT_TRUE(deep.is_absent() && deep.is_null()) << path;
+    EXPECT_EQ(deep.str(), "");
+    EXPECT_EQ(deep.size(), 0u);
+  }
+  EXPECT_TRUE((*v)["n"].is_null());
+  EXPECT_FALSE((*v)["n"].is_absent());
+  EXPECT_TRUE((*v)["n"] == (*v)["missing"]);  // as nlohmann's null for an absent member
+  EXPECT_FALSE((*v)["o"] == (*v)["missing"]);
+  EXPECT_EQ((*v)["s"].at(0).str(), "");
+  EXPECT_TRUE(fm::build_json(fm::JsonView())->is_null());
+}
+
+TEST(JsonView, ErrorsAndLimitsAreReadJsons) {
+  const std::string deep512 = std::string(512, '[') + std::string(512, ']');
+  const std::string deep513 = std::string(513, '[') + std::string(513, ']');
+  const std::string objects513 = [] {
+    std::string s;
+    for (int i = 0; i < 513; ++i) s += R"({"k":)";
+    s += "1";
+    for (int i = 0; i < 513; ++i) s += "}";
+    return s;
+  }();
+  const std::string far(100000, '[');
+  for (const std::string& text :
+       {deep512, deep513, objects513, far + std::string(100000, ']'), std::string("{\"a\":1,}"),
+        std::string("[1,2"), std::string("{\"a\":\"\\ud800\"}"), std::string("nul"),
+        std::string("[1]\0[2]", 7), std::string("\"\xff\""), std::string("[1e999]"),
+        std::string("[123456789012345678901234567890, 0.5]")}) {
+    fm::JsonDocument doc;
+    auto view = doc.parse(text);
+    auto built = fm::read_json(text);
+    ASSERT_EQ(view.ok(), built.ok()) << text.substr(0, 40);
+    if (!view.ok()) {
+      EXPECT_EQ(view.error().message, built.error().message) << text.substr(0, 40);
+      continue;
+    }
+    EXPECT_EQ(*fm::build_json(*view), *built) << text.substr(0, 40);
+  }
+}
+
+TEST(JsonView, NumbersTyped) {
+  fm::JsonDocument doc;
+  auto v = doc.parse("[1, -1, 1.5, 18446744073709551615, 123456789012345678901234567890]");
+  ASSERT_TRUE(v.ok());
+  json built = *fm::build_json(*v);
+  EXPECT_TRUE(built[0].is_number_unsigned());
+  EXPECT_TRUE(built[1].is_number_integer() && !built[1].is_number_unsigned());
+  EXPECT_TRUE(built[2].is_number_float());
+  EXPECT_TRUE(built[3].is_number_unsigned());
+  EXPECT_TRUE(built[4].is_number_float());  // beyond 64 bits: a double, as in Go
+}
+
+// Comparing large objects stays n log n: 100,000 members, every key twice, compared with a
+// reordered copy (quadratic would take minutes).
+TEST(JsonView, LargeObjectsCompareQuickly) {
+  std::string a = "{", b = "{";
+  const int n = 100000;
+  for (int i = 0; i < n; ++i) {
+    const std::string k = "\"k" + std::to_string(i) + "\":",
+                      r = "\"k" + std::to_string(n - 1 - i) + "\":";
+    a += (i ? "," : "") + k + "0," + k + std::to_string(i);
+    b += (i ? "," : "") + r + std::to_string(n - 1 - i);
+  }
+  a += "}";
+  b += "}";
+  fm::JsonDocument da, db;
+  auto va = da.parse(a), vb = db.parse(b);
+  ASSERT_TRUE(va.ok() && vb.ok());
+  EXPECT_TRUE(*va == *vb);
+  EXPECT_EQ(va->size(), static_cast<std::size_t>(n));
+}
+
+TEST(JsonView, ParsingAgainReplacesTheDocument) {
+  fm::JsonDocument doc;
+  ASSERT_TRUE(doc.parse(R"({"a":"one"})").ok());
+  auto second = doc.parse(R"({"a":"two"})");
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ((*second)["a"].str(), "two");
+}
+
+}  // namespace

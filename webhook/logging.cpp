@@ -2,6 +2,8 @@
 
 #include <spdlog/sinks/stdout_sinks.h>
 
+#include "freightgate/model/json_writer.h"
+
 namespace freightgate::webhook::log {
 
 void setup(const std::string& level) {
@@ -24,8 +26,9 @@ void event(spdlog::level::level_enum level, std::string_view msg, const nlohmann
 
 namespace {
 std::string q(std::string_view s) {
-  return nlohmann::json(std::string(s))
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string out;
+  model::append_json_string(out, s);
+  return out;
 }
 }  // namespace
 

@@ -32,10 +32,9 @@ TEST_P(DiffPatch, IsJsonDiffAndReproducesTheTarget) {
   ASSERT_TRUE(from.is_object());
   json to = from;
   GetParam().apply(to);
-  auto patch = fa::diff_patch(from, to);
-  ASSERT_TRUE(patch.ok()) << patch.error().to_string();
-  EXPECT_EQ(*patch, json::diff(from, to)) << patch->dump();
-  auto applied = fa::apply_patch(from, *patch);
+  json patch = fa::diff_patch(from, to);
+  EXPECT_EQ(patch, json::diff(from, to)) << patch.dump();
+  auto applied = fa::apply_patch(from, patch);
   ASSERT_TRUE(applied.ok()) << applied.error().to_string();
   EXPECT_EQ(*applied, to);
 }
@@ -79,9 +78,8 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(DiffPatch, RootsOfDifferentTypesAreReplaced) {
-  auto patch = fa::diff_patch(json::object(), json::array());
-  ASSERT_TRUE(patch.ok());
-  EXPECT_EQ(*patch, json::diff(json::object(), json::array()));
+  EXPECT_EQ(fa::diff_patch(json::object(), json::array()),
+            json::diff(json::object(), json::array()));
 }
 
 }  // namespace

@@ -2,7 +2,9 @@
 #include "freightgate/admission/application_pins.h"
 
 #include <algorithm>
+#include <iterator>
 #include <set>
+#include <unordered_map>
 
 #include "freightgate/freight/image_ref.h"
 #include "freightgate/freight/urls.h"
@@ -68,6 +70,15 @@ std::string kustomize_entry_name(const std::string& entry) {
   return eq == std::string::npos ? entry : entry.substr(0, eq);
 }
 
+// freight::normalize_git, remembered: a webhook asks about the same few repositories on every
+// request, and parsing a URL the Go way costs a microsecond.
+const std::string& normalized_git(const std::string& url) {
+  thread_local std::unordered_map<std::string, std::string> known;
+  if (auto it = known.find(url); it != known.end()) return it->second;
+  if (known.size() >= 4096) known.clear();
+  return known.emplace(url, freight::normalize_git(url)).first->second;
+}
+
 void pin_source(json& source, const model::Freight& f, const StageRef& stage) {
   if (!source.is_object()) return;
   const std::string repo = str(source, "repoURL");
@@ -75,9 +86,9 @@ void pin_source(json& source, const model::Freight& f, const StageRef& stage) {
 
   // targetRevision: the Freight's commit for this Git repository, or its chart version.
   if (chart.empty()) {
-    const std::string norm = freight::normalize_git(repo);
+    const std::string norm = normalized_git(repo);
     for (const auto& c : f.commits) {
-      if (!repo.empty() && freight::normalize_git(c.repoURL) == norm) {
+      if (!repo.empty() && normalized_git(c.repoURL) == norm) {
         source["targetRevision"] = c.id;
         break;
       }
@@ -97,19 +108,25 @@ void pin_source(json& source, const model::Freight& f, const StageRef& stage) {
 
   // The freightgate plugin's env pins, in internals.md order, empty ones omitted.
   if (is_freightgate_plugin(source)) {
-    const std::vector<std::pair<std::string, std::string>> pins = {
-        {"FREIGHT", f.metadata.name}, {"STAGE", stage.stage},      {"PROJECT", stage.project},
-        {"IMAGES", images_pin(f)},    {"COMMITS", commits_pin(f)}, {"CHARTS", charts_pin(f)}};
-    std::set<std::string> ours;
+    static const char* const kOurs[] = {"FREIGHT", "STAGE",   "PROJECT",
+                                        "IMAGES",  "COMMITS", "CHARTS"};
+    const std::string values[] = {f.metadata.name, stage.stage,    stage.project,
+                                  images_pin(f),   commits_pin(f), charts_pin(f)};
     json env = json::array();
-    for (const auto& [name, value] : pins) {
-      ours.insert(name);
-      if (!value.empty()) env.push_back({{"name", name}, {"value", value}});
+    for (std::size_t i = 0; i < std::size(kOurs); ++i) {
+      if (values[i].empty()) continue;
+      json entry = json::object();  // not an initializer list: nlohmann inspects those slowly
+      entry["name"] = kOurs[i];
+      entry["value"] = values[i];
+      env.push_back(std::move(entry));
     }
     json& plugin = source["plugin"];
     if (plugin.contains("env") && plugin["env"].is_array())
-      for (const auto& e : plugin["env"])
-        if (!ours.count(str(e, "name"))) env.push_back(e);
+      for (const auto& e : plugin["env"]) {
+        const std::string name = str(e, "name");
+        if (std::find(std::begin(kOurs), std::end(kOurs), name) == std::end(kOurs))
+          env.push_back(e);
+      }
     plugin["env"] = std::move(env);
   }
 

@@ -7,6 +7,8 @@ namespace freightgate::admission {
 
 namespace {
 
+using nlohmann::json;
+
 Decision base(const RequestInfo& req) {
   Decision d;
   d.ok = true;
@@ -51,10 +53,9 @@ Decision patch_decision(const RequestInfo& req, const nlohmann::json& from,
     return fail(req, FailureKind::Internal,
                 "freightgate attempted to patch a request without an object (operation " +
                     req.operation + ")");
-  auto patch = diff_patch(from, desired);
-  if (!patch) return fail(req, FailureKind::Internal, patch.error().to_string());
+  json patch = diff_patch(from, desired);
   Decision d = allow(req, std::move(warnings));
-  if (!patch->empty()) d.response.patch = std::move(*patch);
+  if (!patch.empty()) d.response.patch = std::move(patch);
   return d;
 }
 

@@ -3,12 +3,13 @@
 
 #include <openssl/evp.h>
 
-#include <regex>
+#include <algorithm>
 #include <span>
 
 #include "freightgate/admission/respond.h"
 #include "freightgate/model/json_reader.h"
 #include "freightgate/model/json_view.h"
+#include "freightgate/model/json_writer.h"
 
 namespace freightgate::admission {
 
@@ -108,9 +109,14 @@ std::string base64(const std::string& in) {
 
 // kube-apiserver accepts `<webhook>/<key>` only when key is a qualified name without '/'
 // (reference §2.7); anything else would be dropped there, so it is dropped here.
+// ([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?, at most 63 characters.)
 bool valid_audit_key(const std::string& key) {
-  static const std::regex re("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$");
-  return !key.empty() && key.size() <= 63 && std::regex_match(key, re);
+  auto alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  if (key.empty() || key.size() > 63 || !alnum(key.front()) || !alnum(key.back())) return false;
+  return std::all_of(key.begin(), key.end(),
+                     [&](char c) { return alnum(c) || c == '-' || c == '_' || c == '.'; });
 }
 
 // The parts of an object no rule set reads, left out when it is built: an Argo CD Application's
@@ -208,36 +214,52 @@ Result<AdmissionRequest> parse_review(std::string_view body) {
 }
 
 std::string encode_review_response(const AdmissionResponse& response) {
-  json resp = json::object();
-  resp["uid"] = response.uid;
-  resp["allowed"] = response.allowed;
-  if (!response.allowed) {
-    json status = json::object();
-    status["code"] = response.code >= 400 ? response.code : 403;
-    status["reason"] = response.reason.empty() ? "Forbidden" : response.reason;
-    if (!response.message.empty()) status["message"] = response.message;
-    status["status"] = "Failure";
-    resp["status"] = std::move(status);
-  } else if (response.patch.is_array() && !response.patch.empty()) {
-    resp["patchType"] = "JSONPatch";
-    resp["patch"] = base64(response.patch.dump());
+  // Written directly (model/json_writer.h): the members in the order nlohmann's dump of the same
+  // object writes them, sorted by key.
+  using model::append_json_string;
+  std::string out = R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{)";
+  out += response.allowed ? R"("allowed":true)" : R"("allowed":false)";
+  bool first_audit = true;
+  for (const auto& [k, v] : response.auditAnnotations) {
+    if (!valid_audit_key(k)) continue;
+    out += first_audit ? R"(,"auditAnnotations":{)" : ",";
+    first_audit = false;
+    append_json_string(out, k);
+    out += ':';
+    append_json_string(out, v);
   }
-  json audit = json::object();
-  for (const auto& [k, v] : response.auditAnnotations)
-    if (valid_audit_key(k)) audit[k] = v;
-  if (!audit.empty()) resp["auditAnnotations"] = std::move(audit);
-  json warnings = json::array();
+  if (!first_audit) out += '}';
+  if (response.allowed && response.patch.is_array() && !response.patch.empty()) {
+    std::string patch;
+    model::append_json(patch, response.patch);
+    out += R"(,"patch":")";
+    out += base64(patch);
+    out += R"(","patchType":"JSONPatch")";
+  }
+  if (!response.allowed) {
+    out += R"(,"status":{"code":)";
+    out += std::to_string(response.code >= 400 ? response.code : 403);
+    if (!response.message.empty()) {
+      out += R"(,"message":)";
+      append_json_string(out, response.message);
+    }
+    out += R"(,"reason":)";
+    append_json_string(out, response.reason.empty() ? "Forbidden" : response.reason);
+    out += R"(,"status":"Failure"})";
+  }
+  out += R"(,"uid":)";
+  append_json_string(out, response.uid);
   std::vector<std::string> seen;
   for (const auto& w : response.warnings) {
     std::string c = clean_warning(w);
     if (c.empty() || std::find(seen.begin(), seen.end(), c) != seen.end()) continue;
-    seen.push_back(c);
-    warnings.push_back(c);
+    out += seen.empty() ? R"(,"warnings":[)" : ",";
+    append_json_string(out, c);
+    seen.push_back(std::move(c));
   }
-  if (!warnings.empty()) resp["warnings"] = std::move(warnings);
-  json out = {{"apiVersion", "admission.k8s.io/v1"}, {"kind", "AdmissionReview"}};
-  out["response"] = std::move(resp);
-  return out.dump(-1, ' ', /*ensure_ascii=*/false, json::error_handler_t::replace);
+  if (!seen.empty()) out += ']';
+  out += "}}";
+  return out;
 }
 
 }  // namespace freightgate::admission

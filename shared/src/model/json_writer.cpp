@@ -1,0 +1,120 @@
+// JSON text without a json value in between (model/json_writer.h). ASCII text, nearly all of what
+// Kubernetes objects and our messages hold, is escaped here; a string with any other byte is
+// left to nlohmann's serializer, which validates and replaces UTF-8 exactly as dump() does.
+#include "freightgate/model/json_writer.h"
+
+#include <charconv>
+
+namespace freightgate::model {
+
+namespace {
+
+bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+void append_escaped(std::string& out, unsigned char c) {
+  switch (c) {
+    case '"':
+      out += "\\\"";
+      return;
+    case '\\':
+      out += "\\\\";
+      return;
+    case '\b':
+      out += "\\b";
+      return;
+    case '\f':
+      out += "\\f";
+      return;
+    case '\n':
+      out += "\\n";
+      return;
+    case '\r':
+      out += "\\r";
+      return;
+    case '\t':
+      out += "\\t";
+      return;
+    default: {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  for (unsigned char c : s) {
+    if (c >= 0x80) {
+      out += nlohmann::json(std::string(s))
+                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return;
+    }
+  }
+  out += '"';
+  std::size_t run = 0;  // start of the bytes not yet copied
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (!needs_escape(c)) continue;
+    out.append(s.data() + run, i - run);
+    append_escaped(out, c);
+    run = i + 1;
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+}
+
+void append_json(std::string& out, const nlohmann::json& value) {
+  using V = nlohmann::json::value_t;
+  switch (value.type()) {
+    case V::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& [k, v] : value.items()) {
+        if (!first) out += ',';
+        first = false;
+        append_json_string(out, k);
+        out += ':';
+        append_json(out, v);
+      }
+      out += '}';
+      return;
+    }
+    case V::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& v : value) {
+        if (!first) out += ',';
+        first = false;
+        append_json(out, v);
+      }
+      out += ']';
+      return;
+    }
+    case V::string:
+      append_json_string(out, value.get_ref<const std::string&>());
+      return;
+    case V::boolean:
+      out += value.get<bool>() ? "true" : "false";
+      return;
+    case V::null:
+      out += "null";
+      return;
+    case V::number_integer:
+    case V::number_unsigned: {
+      char buf[24];
+      auto r = value.is_number_unsigned()
+                   ? std::to_chars(buf, buf + sizeof buf, value.get<std::uint64_t>())
+                   : std::to_chars(buf, buf + sizeof buf, value.get<std::int64_t>());
+      out.append(buf, r.ptr);
+      return;
+    }
+    default:  // floating point (nlohmann's shortest round-trip form), binary, discarded
+      out += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return;
+  }
+}
+
+}  // namespace freightgate::model

@@ -22,6 +22,9 @@ std::string label(std::string_view v) {
   return out;
 }
 
+// True when label(v) == v.
+bool plain(std::string_view v) { return v.size() <= 63 && v.find_first_of("\\\"\n") == v.npos; }
+
 std::string num(double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.15g", v);
@@ -40,10 +43,18 @@ Metrics::Histogram& Metrics::histogram(std::string_view webhook) {
 
 void Metrics::observe(std::string_view webhook, std::string_view kind, std::string_view operation,
                       std::string_view allowed, std::chrono::nanoseconds latency) {
+  if (kind.empty()) kind = "unknown";
+  if (operation.empty()) operation = "unknown";
   {
+    // Found without building the key (these labels never need escaping); added with it.
     std::lock_guard lock(mu_);
-    ++requests_[{std::string(webhook), label(kind.empty() ? "unknown" : kind),
-                 label(operation.empty() ? "unknown" : operation), std::string(allowed)}];
+    auto it = plain(kind) && plain(operation)
+                  ? requests_.find(std::tuple(webhook, kind, operation, allowed))
+                  : requests_.end();
+    if (it != requests_.end())
+      ++it->second;
+    else
+      ++requests_[{std::string(webhook), label(kind), label(operation), std::string(allowed)}];
   }
   Histogram& h = histogram(webhook);
   double s = std::chrono::duration<double>(latency).count();

@@ -62,7 +62,8 @@ class Metrics {
   Histogram& histogram(std::string_view webhook);
 
   mutable std::mutex mu_;
-  std::map<std::tuple<std::string, std::string, std::string, std::string>, unsigned long long>
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, unsigned long long,
+           std::less<>>
       requests_;
   std::map<int, unsigned long long> responses_;
   Histogram mutate_, validate_;

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <memory>
 #include <mutex>
 
@@ -87,24 +88,34 @@ void event(spdlog::level::level_enum level, std::string_view msg, const nlohmann
   spdlog::log(level, "\"msg\":{}{}", nlohmann::json(std::string(msg)).dump(), rest);
 }
 
-namespace {
-std::string q(std::string_view s) {
-  std::string out;
-  model::append_json_string(out, s);
-  return out;
-}
-}  // namespace
-
 void decision(const DecisionLine& d) {
   if (!spdlog::should_log(spdlog::level::info)) return;
-  spdlog::info(
-      "\"msg\":\"admission\",\"webhook\":{},\"uid\":{},\"kind\":{},\"namespace\":{},\"name\":{},"
-      "\"operation\":{},\"user\":{},\"allowed\":{},\"outcome\":{},\"code\":{},\"patched\":{},"
-      "\"latency_ms\":{:.3f}{}{}",
-      q(d.webhook), q(d.uid), q(d.kind), q(d.namespace_), q(d.name), q(d.operation), q(d.user),
-      d.outcome == "allowed" ? "true" : "false", q(d.outcome), d.code, d.patched ? "true" : "false",
-      std::chrono::duration<double, std::milli>(d.latency).count(),
-      d.message.empty() ? "" : ",\"message\":", d.message.empty() ? "" : q(d.message));
+  // The fields written into one buffer (a line per request: no string per field).
+  thread_local std::string line;
+  line.assign(R"("msg":"admission")");
+  auto field = [](const char* key, std::string_view value) {
+    line += ",\"";
+    line += key;
+    line += "\":";
+    model::append_json_string(line, value);
+  };
+  field("webhook", d.webhook);
+  field("uid", d.uid);
+  field("kind", d.kind);
+  field("namespace", d.namespace_);
+  field("name", d.name);
+  field("operation", d.operation);
+  field("user", d.user);
+  line += d.outcome == "allowed" ? R"(,"allowed":true)" : R"(,"allowed":false)";
+  field("outcome", d.outcome);
+  line += ",\"code\":" + std::to_string(d.code);
+  line += d.patched ? R"(,"patched":true)" : R"(,"patched":false)";
+  char ms[32];
+  std::snprintf(ms, sizeof ms, ",\"latency_ms\":%.3f",
+                std::chrono::duration<double, std::milli>(d.latency).count());
+  line += ms;
+  if (!d.message.empty()) field("message", d.message);
+  spdlog::info("{}", line);
 }
 
 }  // namespace freightgate::webhook::log

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "freightgate/model/json_writer.h"
+
 namespace freightgate::admission {
 
 namespace {
@@ -18,17 +20,10 @@ Error patch_error(size_t index, const json& op, std::string message) {
   return e;
 }
 
-// RFC 6901: "~" -> "~0", "/" -> "~1".
+// One more reference token on a JSON Pointer.
 void append_token(std::string& path, const std::string& key) {
   path += '/';
-  for (char c : key) {
-    if (c == '~')
-      path += "~0";
-    else if (c == '/')
-      path += "~1";
-    else
-      path += c;
-  }
+  path += model::json_pointer_token(key);
 }
 
 // Built member by member: an initializer list costs nlohmann a look at every element.

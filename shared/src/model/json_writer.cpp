@@ -117,4 +117,18 @@ void append_json(std::string& out, const nlohmann::json& value) {
   }
 }
 
+std::string json_pointer_token(std::string_view key) {
+  std::string out;
+  out.reserve(key.size());
+  for (char c : key) {
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
+  }
+  return out;
+}
+
 }  // namespace freightgate::model

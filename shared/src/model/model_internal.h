@@ -17,7 +17,6 @@ namespace freightgate::model::detail {
 
 using json = nlohmann::json;
 
-std::string pointer_escape(std::string_view key);
 json resolve_plain(const std::string& v);
 
 // A field path in two spellings: a JSON pointer (to find the source line) and the dotted

@@ -17,6 +17,7 @@
 #include <yaml-cpp/parser.h>
 
 #include "freightgate/model/decode.h"
+#include "freightgate/model/json_writer.h"
 #include "model_internal.h"
 
 namespace freightgate::model {
@@ -38,20 +39,6 @@ int Document::line_of(const std::string& pointer) const {
 }
 
 namespace detail {
-
-std::string pointer_escape(std::string_view key) {
-  std::string out;
-  out.reserve(key.size());
-  for (char c : key) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
-  return out;
-}
 
 namespace {
 
@@ -263,7 +250,7 @@ class Builder : public YAML::EventHandler {
     Frame& f = stack_.back();
     if (f.value.is_array())
       return {f.pointer + "/" + std::to_string(f.value.size()), mark.line + 1};
-    return {f.pointer + "/" + detail::pointer_escape(f.key), f.key_line};
+    return {f.pointer + "/" + json_pointer_token(f.key), f.key_line};
   }
 
   void attach(json v, size_t depth) {
@@ -326,7 +313,7 @@ class Builder : public YAML::EventHandler {
     for (auto& m : f.merges)
       for (auto it = m.begin(); it != m.end(); ++it)
         if (!f.value.contains(it.key())) {
-          (*lines)[f.pointer + "/" + detail::pointer_escape(it.key())] = f.merge_line;
+          (*lines)[f.pointer + "/" + json_pointer_token(it.key())] = f.merge_line;
           f.value[it.key()] = it.value();
         }
     const size_t depth = f.depth_below + 1;

@@ -1,6 +1,7 @@
 // Typed field access with field-path errors (see model_internal.h).
 #include <cmath>
 
+#include "freightgate/model/json_writer.h"
 #include "model_internal.h"
 
 namespace freightgate::model::detail {
@@ -26,7 +27,7 @@ std::string show(const json& v) {
 
 Path Path::key(std::string_view k) const {
   Path p;
-  p.ptr = ptr + "/" + pointer_escape(k);
+  p.ptr = ptr + "/" + json_pointer_token(k);
   if (plain_key(k))
     p.text = text.empty() ? std::string(k) : text + "." + std::string(k);
   else

@@ -19,4 +19,7 @@ void append_json_string(std::string& out, std::string_view s);
 // Appends `value` as compact JSON text.
 void append_json(std::string& out, const nlohmann::json& value);
 
+// `key` as a JSON Pointer reference token (RFC 6901: "~" -> "~0", "/" -> "~1").
+std::string json_pointer_token(std::string_view key);
+
 }  // namespace freightgate::model

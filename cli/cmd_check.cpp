@@ -14,7 +14,6 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -23,6 +22,7 @@
 #include "command.h"
 #include "freightgate/admission/engine.h"
 #include "freightgate/admission/patch.h"
+#include "freightgate/kube/informer.h"
 #include "freightgate/model/decode.h"
 #include "freightgate/state/dir_source.h"
 
@@ -84,17 +84,10 @@ std::string webhook_for(const fa::AdmissionRequest& r) {
   return "kargo.freightgate.io";
 }
 
+// The resource of `kind`: the watched resources' plural (kube/informer.h), else Kubernetes'
+// default (lowercase + "s", e.g. PromotionTask -> promotiontasks).
 std::string plural(const std::string& kind) {
-  static const std::map<std::string, std::string> known = {{"Application", "applications"},
-                                                           {"Freight", "freights"},
-                                                           {"Stage", "stages"},
-                                                           {"Warehouse", "warehouses"},
-                                                           {"Promotion", "promotions"},
-                                                           {"Project", "projects"},
-                                                           {"ProjectConfig", "projectconfigs"},
-                                                           {"PromotionPolicy", "promotionpolicies"},
-                                                           {"PromotionTask", "promotiontasks"}};
-  if (auto it = known.find(kind); it != known.end()) return it->second;
+  if (const auto* type = freightgate::kube::watched_resource_of_kind(kind)) return type->plural;
   std::string out;
   for (char c : kind) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out + "s";

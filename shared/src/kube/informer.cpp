@@ -30,6 +30,12 @@ const std::vector<ResourceType>& watched_resources() {
   return kinds;
 }
 
+const ResourceType* watched_resource_of_kind(std::string_view kind) {
+  for (const auto& t : watched_resources())
+    if (t.kind == kind) return &t;
+  return nullptr;
+}
+
 void trim_object(const ResourceType& type, json& o) {
   if (!o.is_object()) return;
   if (auto m = o.find("metadata"); m != o.end() && m->is_object()) {

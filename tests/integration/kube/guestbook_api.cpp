@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <map>
 #include <sstream>
 
+#include "freightgate/kube/informer.h"
 #include "freightgate/model/decode.h"
 
 namespace fgtest {
@@ -13,17 +13,8 @@ namespace fgtest {
 using nlohmann::json;
 
 std::string plural_of(const std::string& kind) {
-  static const std::map<std::string, std::string> m = {{"Namespace", "namespaces"},
-                                                       {"Project", "projects"},
-                                                       {"ProjectConfig", "projectconfigs"},
-                                                       {"Warehouse", "warehouses"},
-                                                       {"Freight", "freights"},
-                                                       {"Stage", "stages"},
-                                                       {"Promotion", "promotions"},
-                                                       {"PromotionPolicy", "promotionpolicies"},
-                                                       {"Application", "applications"}};
-  auto it = m.find(kind);
-  return it == m.end() ? "" : it->second;
+  const auto* type = freightgate::kube::watched_resource_of_kind(kind);
+  return type ? type->plural : "";
 }
 
 std::vector<json> example_objects() {

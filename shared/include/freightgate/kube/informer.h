@@ -22,6 +22,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -50,6 +51,10 @@ struct ResourceType {
 // The kinds `--state kube` watches: namespaces; kargo projects, projectconfigs, warehouses,
 // freights, stages, promotions; freightgate promotionpolicies; argoproj applications.
 const std::vector<ResourceType>& watched_resources();
+
+// The watched resource of `kind` ("Stage" -> kargo.akuity.io/v1alpha1 stages); nullptr for a
+// kind not watched.
+const ResourceType* watched_resource_of_kind(std::string_view kind);
 
 // Removes what decisions never read, keeping memory proportional to what matters.
 void trim_object(const ResourceType& type, nlohmann::json& object);

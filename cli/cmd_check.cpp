@@ -22,6 +22,7 @@
 #include "command.h"
 #include "freightgate/admission/engine.h"
 #include "freightgate/admission/patch.h"
+#include "freightgate/file.h"
 #include "freightgate/kube/informer.h"
 #include "freightgate/model/decode.h"
 #include "freightgate/state/dir_source.h"
@@ -68,11 +69,9 @@ std::optional<freightgate::model::Time> parse_rfc3339(const std::string& s) {
 }
 
 std::optional<std::string> read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto text = freightgate::read_file(path);
+  if (!text) return std::nullopt;
+  return std::move(*text);
 }
 
 // The webhook that handles a resource, as registered in manifests/webhooks.

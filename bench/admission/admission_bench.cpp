@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "freightgate/admission/engine.h"
+#include "freightgate/file.h"
 #include "freightgate/state/dir_source.h"
 
 using namespace freightgate;
@@ -17,11 +18,9 @@ using namespace freightgate;
 namespace {
 
 std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  auto text = read_file(path);
+  if (!text) throw std::runtime_error(text.error().to_string());
+  return std::move(*text);
 }
 
 struct Fixture {

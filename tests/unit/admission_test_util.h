@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "freightgate/file.h"
+
 namespace fgtest {
 
 // Runs `cmd` through /bin/sh, returns stdout; `rc` gets the exit status.
@@ -26,10 +28,8 @@ inline std::string run(const std::string& cmd, int* rc = nullptr) {
 }
 
 inline std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto text = freightgate::read_file(path);
+  return text ? std::move(*text) : std::string();
 }
 
 inline std::string shell_quote(const std::string& s) {

@@ -8,16 +8,16 @@
 #include <random>
 #include <sstream>
 
+#include "freightgate/file.h"
+
 namespace fm = freightgate::model;
 using nlohmann::json;
 
 namespace {
 
 std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  auto text = freightgate::read_file(path);
+  return text ? std::move(*text) : std::string();
 }
 
 class ReadsLikeNlohmann : public ::testing::TestWithParam<const char*> {};

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "freightgate/admission/review.h"
+#include "freightgate/file.h"
 
 namespace fm = freightgate::model;
 namespace fa = freightgate::admission;
@@ -56,10 +57,9 @@ TEST(JsonWriter, EveryFixtureAsNlohmann) {
   for (const auto& e : std::filesystem::recursive_directory_iterator(std::string(FG_SOURCE_DIR) +
                                                                      "/tests/fixtures")) {
     if (e.path().extension() != ".json") continue;
-    std::ifstream in(e.path());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    json v = json::parse(ss.str(), nullptr, false);
+    auto text = freightgate::read_file(e.path().string());
+    ASSERT_TRUE(text.ok()) << text.error().to_string();
+    json v = json::parse(*text, nullptr, false);
     if (v.is_discarded()) continue;
     EXPECT_EQ(written(v), dumped(v)) << e.path();
     ++n;

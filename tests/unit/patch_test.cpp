@@ -8,16 +8,17 @@
 #include <functional>
 #include <sstream>
 
+#include "freightgate/file.h"
+
 namespace fa = freightgate::admission;
 using nlohmann::json;
 
 namespace {
 
 json live_application() {
-  std::ifstream in(std::string(FG_SOURCE_DIR) + "/bench/admission/review-mutate.json");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return json::parse(s.str())["request"]["oldObject"];
+  auto text =
+      freightgate::read_file(std::string(FG_SOURCE_DIR) + "/bench/admission/review-mutate.json");
+  return text ? json::parse(*text)["request"]["oldObject"] : json();
 }
 
 struct Edit {

@@ -25,6 +25,8 @@
 #include <openssl/x509v3.h>
 #include <yaml-cpp/yaml.h>
 
+#include "freightgate/file.h"
+
 extern char** environ;
 
 namespace fgtest {
@@ -140,11 +142,9 @@ std::string which(const std::string& name) {
 }
 
 std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto text = freightgate::read_file(path);
+  if (!text) throw std::runtime_error(text.error().to_string());
+  return std::move(*text);
 }
 
 namespace {

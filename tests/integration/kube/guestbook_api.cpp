@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "freightgate/file.h"
 #include "freightgate/kube/informer.h"
 #include "freightgate/model/decode.h"
 
@@ -46,10 +47,8 @@ bool example_rbac(const json& spec) {
 }
 
 std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto text = freightgate::read_file(path);
+  return text ? std::move(*text) : std::string();
 }
 
 }  // namespace fgtest

@@ -79,84 +79,172 @@ const std::string& normalized_git(const std::string& url) {
   return known.emplace(url, freight::normalize_git(url)).first->second;
 }
 
+// The targetRevision a source gets: the Freight's commit for its Git repository, else (a Helm
+// chart source) the version of its chart; nullptr when the Freight has neither.
+const std::string* revision_pin(const std::string& repo, const std::string& chart,
+                                const model::Freight& f) {
+  if (chart.empty()) {
+    if (repo.empty()) return nullptr;
+    const std::string norm = normalized_git(repo);
+    for (const auto& c : f.commits)
+      if (normalized_git(c.repoURL) == norm) return &c.id;
+    return nullptr;
+  }
+  for (const auto& c : f.charts) {
+    bool match = c.name.empty() ? freight::normalize_chart(c.repoURL) ==
+                                      freight::normalize_chart(repo + "/" + chart)
+                                : c.name == chart && freight::normalize_chart(c.repoURL) ==
+                                                         freight::normalize_chart(repo);
+    if (match) return &c.version;
+  }
+  return nullptr;
+}
+
+// The freightgate plugin's env pins, in internals.md order, empty ones omitted.
+constexpr const char* kEnvPinNames[] = {"FREIGHT", "STAGE",   "PROJECT",
+                                        "IMAGES",  "COMMITS", "CHARTS"};
+
+struct EnvPin {
+  const char* name;
+  std::string value;
+};
+
+std::vector<EnvPin> env_pins(const model::Freight& f, const StageRef& stage) {
+  const std::string values[] = {f.metadata.name, stage.stage,    stage.project,
+                                images_pin(f),   commits_pin(f), charts_pin(f)};
+  std::vector<EnvPin> out;
+  for (std::size_t i = 0; i < std::size(kEnvPinNames); ++i)
+    if (!values[i].empty()) out.push_back({kEnvPinNames[i], values[i]});
+  return out;
+}
+
+bool is_env_pin_name(std::string_view name) {
+  return std::find(std::begin(kEnvPinNames), std::end(kEnvPinNames), name) !=
+         std::end(kEnvPinNames);
+}
+
+// One entry of a pinned kustomize.images: an existing entry kept as it is (its index), or a pin.
+struct ImageEntry {
+  std::optional<std::size_t> kept;
+  std::string pin;
+};
+
+// kustomize.images pinned: entries naming one of the Freight's images become its pin (once),
+// entries for other images are kept, the Freight's images not named yet are appended.
+// `existing[i]` is the i-th entry's text (nullopt when it is not a string).
+std::vector<ImageEntry> kustomize_image_pins(
+    const std::vector<std::optional<std::string_view>>& existing, const model::Freight& f) {
+  std::vector<const Image*> sorted;
+  for (const auto& i : f.images) sorted.push_back(&i);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Image* a, const Image* b) { return a->repoURL < b->repoURL; });
+  std::vector<ImageEntry> out;
+  std::set<std::string> done;
+  for (std::size_t e = 0; e < existing.size(); ++e) {
+    const Image* pin = nullptr;
+    if (existing[e])
+      for (const Image* i : sorted)
+        if (freight::image_matches(kustomize_entry_name(std::string(*existing[e])), i->repoURL))
+          pin = i;
+    if (!pin)
+      out.push_back({e, ""});
+    else if (done.insert(pin->repoURL).second)
+      out.push_back({std::nullopt, image_pin(*pin)});
+  }
+  for (const Image* i : sorted)
+    if (done.insert(i->repoURL).second) out.push_back({std::nullopt, image_pin(*i)});
+  return out;
+}
+
 void pin_source(json& source, const model::Freight& f, const StageRef& stage) {
   if (!source.is_object()) return;
-  const std::string repo = str(source, "repoURL");
-  const std::string chart = str(source, "chart");
+  if (const std::string* rev = revision_pin(str(source, "repoURL"), str(source, "chart"), f))
+    source["targetRevision"] = *rev;
 
-  // targetRevision: the Freight's commit for this Git repository, or its chart version.
-  if (chart.empty()) {
-    const std::string norm = normalized_git(repo);
-    for (const auto& c : f.commits) {
-      if (!repo.empty() && normalized_git(c.repoURL) == norm) {
-        source["targetRevision"] = c.id;
-        break;
-      }
-    }
-  } else {
-    for (const auto& c : f.charts) {
-      bool match = c.name.empty() ? freight::normalize_chart(c.repoURL) ==
-                                        freight::normalize_chart(repo + "/" + chart)
-                                  : c.name == chart && freight::normalize_chart(c.repoURL) ==
-                                                           freight::normalize_chart(repo);
-      if (match) {
-        source["targetRevision"] = c.version;
-        break;
-      }
-    }
-  }
-
-  // The freightgate plugin's env pins, in internals.md order, empty ones omitted.
   if (is_freightgate_plugin(source)) {
-    static const char* const kOurs[] = {"FREIGHT", "STAGE",   "PROJECT",
-                                        "IMAGES",  "COMMITS", "CHARTS"};
-    const std::string values[] = {f.metadata.name, stage.stage,    stage.project,
-                                  images_pin(f),   commits_pin(f), charts_pin(f)};
     json env = json::array();
-    for (std::size_t i = 0; i < std::size(kOurs); ++i) {
-      if (values[i].empty()) continue;
+    for (const EnvPin& pin : env_pins(f, stage)) {
       json entry = json::object();  // not an initializer list: nlohmann inspects those slowly
-      entry["name"] = kOurs[i];
-      entry["value"] = values[i];
+      entry["name"] = pin.name;
+      entry["value"] = pin.value;
       env.push_back(std::move(entry));
     }
     json& plugin = source["plugin"];
     if (plugin.contains("env") && plugin["env"].is_array())
-      for (const auto& e : plugin["env"]) {
-        const std::string name = str(e, "name");
-        if (std::find(std::begin(kOurs), std::end(kOurs), name) == std::end(kOurs))
-          env.push_back(e);
-      }
+      for (const auto& e : plugin["env"])
+        if (!is_env_pin_name(str(e, "name"))) env.push_back(e);
     plugin["env"] = std::move(env);
   }
 
-  // kustomize-type sources: images pinned, entries for other images kept.
   if (source.contains("kustomize") && source["kustomize"].is_object() && !f.images.empty()) {
     json& k = source["kustomize"];
+    std::vector<std::optional<std::string_view>> existing;
+    json old = k.contains("images") && k["images"].is_array() ? k["images"] : json::array();
+    for (const auto& e : old)
+      existing.push_back(e.is_string()
+                             ? std::optional<std::string_view>(e.get_ref<const std::string&>())
+                             : std::nullopt);
     json images = json::array();
-    std::set<std::string> done;
-    std::vector<const Image*> sorted;
-    for (const auto& i : f.images) sorted.push_back(&i);
-    std::sort(sorted.begin(), sorted.end(),
-              [](const Image* a, const Image* b) { return a->repoURL < b->repoURL; });
-    if (k.contains("images") && k["images"].is_array()) {
-      for (const auto& e : k["images"]) {
-        const Image* pin = nullptr;
-        if (e.is_string())
-          for (const Image* i : sorted)
-            if (freight::image_matches(kustomize_entry_name(e.get<std::string>()), i->repoURL))
-              pin = i;
-        if (!pin) {
-          images.push_back(e);
-        } else if (done.insert(pin->repoURL).second) {
-          images.push_back(image_pin(*pin));
-        }
-      }
-    }
-    for (const Image* i : sorted)
-      if (done.insert(i->repoURL).second) images.push_back(image_pin(*i));
+    for (const ImageEntry& e : kustomize_image_pins(existing, f))
+      images.push_back(e.kept ? old[*e.kept] : json(e.pin));
     k["images"] = std::move(images);
   }
+}
+
+// An object whose members are only `keys` (each may repeat: the last occurrence counts).
+bool has_only_members(JsonView v, std::initializer_list<std::string_view> keys) {
+  simdjson::dom::object o;
+  if (!v.is_object() || v.element().get_object().get(o)) return false;
+  for (auto field : o)
+    if (std::find(keys.begin(), keys.end(), field.key) == keys.end()) return false;
+  return true;
+}
+
+// pin_source(source) would leave `source` as it is (the same decisions, read off the view).
+bool one_source_pinned(JsonView source, const model::Freight& f, const StageRef& stage) {
+  if (!source.is_object()) return true;
+  if (const std::string* rev = revision_pin(std::string(source["repoURL"].str()),
+                                            std::string(source["chart"].str()), f)) {
+    JsonView have = source["targetRevision"];
+    if (!have.is_string() || have.str() != *rev) return false;
+  }
+
+  if (is_freightgate_plugin(source)) {
+    // Pinned env = the pins, then the other entries in their order: so the first entries must
+    // be the pins, exactly, and none after them may carry a pin's name.
+    JsonView env = source["plugin"]["env"];
+    if (!env.is_array()) return false;
+    const std::vector<EnvPin> pins = env_pins(f, stage);
+    const std::vector<JsonView> entries = env.elements();
+    if (entries.size() < pins.size()) return false;
+    for (std::size_t i = 0; i < pins.size(); ++i) {
+      JsonView e = entries[i];
+      if (!has_only_members(e, {"name", "value"}) || !e["name"].is_string() ||
+          e["name"].str() != pins[i].name || !e["value"].is_string() ||
+          e["value"].str() != pins[i].value)
+        return false;
+    }
+    for (std::size_t i = pins.size(); i < entries.size(); ++i)
+      if (is_env_pin_name(entries[i]["name"].str())) return false;
+  }
+
+  JsonView k = source["kustomize"];
+  if (k.is_object() && !f.images.empty()) {
+    JsonView images = k["images"];
+    if (!images.is_array()) return false;
+    const std::vector<JsonView> entries = images.elements();
+    std::vector<std::optional<std::string_view>> existing;
+    for (JsonView e : entries)
+      existing.push_back(e.is_string() ? std::optional<std::string_view>(e.str()) : std::nullopt);
+    const std::vector<ImageEntry> want = kustomize_image_pins(existing, f);
+    if (want.size() != entries.size()) return false;
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      if (want[i].kept ? !(entries[*want[i].kept] == entries[i])
+                       : !entries[i].is_string() || entries[i].str() != want[i].pin)
+        return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -216,6 +304,15 @@ json pin_application(const json& app, const model::Freight& f, const StageRef& s
       for (auto& s : spec["sources"]) pin_source(s, f, stage);
   }
   return out;
+}
+
+bool sources_pinned(JsonView app, const model::Freight& f, const StageRef& stage) {
+  JsonView spec = app["spec"];
+  if (!spec.is_object()) return true;
+  if (!one_source_pinned(spec["source"], f, stage)) return false;
+  for (JsonView s : spec["sources"].elements())
+    if (!one_source_pinned(s, f, stage)) return false;
+  return true;
 }
 
 json pinned_members(JsonView app) {

@@ -247,17 +247,21 @@ Decision validate(const RequestInfo& req, JsonView obj, JsonView old, const Cont
                                 stage.project + ")");
   // The pins must be exactly this Freight's expansion (the mutating webhook writes them).
   // The request itself may name the Freight by alias; the pins below it must still match.
-  // Only the members the pins write are built, pinned and compared (pinned_members).
-  json requested = pinned_members(obj);
-  if (const std::string ann(annotation(obj, kFreightKey));
-      ann != f->metadata.name && resolve(ctx, stage.project, ann) == f)
-    rules::set_json_annotation(requested, kFreightKey, f->metadata.name);
-  json expected = pin_application(requested, *f, stage);
-  if (std::string diff = first_difference(requested, expected); !diff.empty())
-    return v.no(diff, "does not match " + freight_name(*f) +
-                          ", which this Application asks for in " + key->field +
-                          "; request a Freight only through " + kFreightKey +
-                          " and let freightgate's mutating webhook write the pins");
+  // Checked on the view; only a mismatch builds the members the pins write (pinned_members)
+  // to name the first field that differs.
+  const std::string ann(annotation(obj, kFreightKey));
+  const bool names_f = ann == f->metadata.name || resolve(ctx, stage.project, ann) == f;
+  if (!names_f || !sources_pinned(obj, *f, stage)) {
+    json requested = pinned_members(obj);
+    if (ann != f->metadata.name && names_f)
+      rules::set_json_annotation(requested, kFreightKey, f->metadata.name);
+    json expected = pin_application(requested, *f, stage);
+    if (std::string diff = first_difference(requested, expected); !diff.empty())
+      return v.no(diff, "does not match " + freight_name(*f) +
+                            ", which this Application asks for in " + key->field +
+                            "; request a Freight only through " + kFreightKey +
+                            " and let freightgate's mutating webhook write the pins");
+  }
 
   const std::string previous = same_stage ? pinned_name(ctx, stage.project, old) : "";
   const bool promotion = !same_stage || previous != f->metadata.name;

@@ -9,8 +9,9 @@
 //   - kustomize-type sources: kustomize.images gets `repoURL:tag@digest` for each of F's images
 //     (entries for other images are kept).
 // Validation is "pin_application(app, F) == app": the pins are exactly one Freight's expansion.
-// Requests are read as views (model/json_view.h); only pinned_members(app), what the pins may
-// change, is built as nlohmann::json to be pinned, compared and diffed.
+// Requests are read as views (model/json_view.h); sources_pinned checks the pins on the view,
+// and only pinned_members(app), what the pins may change, is built as nlohmann::json to be
+// pinned and diffed (mutation) or to explain a mismatch (validation).
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -62,6 +63,14 @@ nlohmann::json pinned_members(model::JsonView app);
 // `app` with every pin set for `f` (see above). Audit annotations are not touched.
 nlohmann::json pin_application(const nlohmann::json& app, const model::Freight& f,
                                const StageRef& stage);
+
+// Whether every source of `app` already carries the pins pin_application writes for `f` (its
+// targetRevision, plugin env and kustomize images), read off the view without building
+// anything: pin_application(pinned_members(app), f, stage) differs from pinned_members(app) in
+// spec exactly when this is false. (The freightgate.io/freight annotation is the caller's to
+// check: a request may name the Freight by alias.) The validating webhook's fast path; a
+// mismatch is explained by first_difference on the built members.
+bool sources_pinned(model::JsonView app, const model::Freight& f, const StageRef& stage);
 
 // Where a request for Freight was made, and what it asked for (name or alias).
 struct FreightRequestKey {

@@ -58,6 +58,13 @@ const std::vector<const char*> kValues = {
     R"({"a":{"x":[1,{"y":true}]},"a":{"x":[1,{"y":true}]}})",
     R"({"a":1,"b":2,"a":3})",
     R"({"b":2,"a":3})",
+    // Same keys in the same order, differing where a later occurrence overrides or not.
+    R"({"a":9,"b":2,"a":3})",
+    R"({"a":1,"b":9,"a":3})",
+    R"({"a":3,"a":2})",
+    R"({"a":1,"b":{"c":1,"c":2}})",
+    R"({"a":1,"b":{"c":5,"c":2}})",
+    R"({"a":1,"b":{"c":2,"c":5}})",
 };
 
 TEST(JsonView, EqualityIsNlohmanns) {

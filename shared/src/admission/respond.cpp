@@ -53,7 +53,10 @@ Decision patch_decision(const RequestInfo& req, const nlohmann::json& from,
     return fail(req, FailureKind::Internal,
                 "freightgate attempted to patch a request without an object (operation " +
                     req.operation + ")");
-  json patch = diff_patch(from, desired);
+  return allow_with_patch(req, diff_patch(from, desired), std::move(warnings));
+}
+
+Decision allow_with_patch(const RequestInfo& req, json patch, std::vector<std::string> warnings) {
   Decision d = allow(req, std::move(warnings));
   if (!patch.empty()) d.response.patch = std::move(patch);
   return d;

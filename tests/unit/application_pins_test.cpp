@@ -9,7 +9,6 @@
 
 #include "admission_test_util.h"
 #include "freightgate/admission/application_pins.h"
-#include "freightgate/admission/patch.h"
 #include "freightgate/state/dir_source.h"
 
 namespace fa = freightgate::admission;
@@ -154,7 +153,7 @@ TEST(SourcesPinned, SaysWhatPinApplicationDoes) {
   }
   ASSERT_GE(apps.size(), 30u);
 
-  int compared = 0, held = 0, patched = 0;
+  int compared = 0, held = 0;
   auto check = [&](const json& app, const fm::Freight& f, const fa::StageRef& stage,
                    const std::string& what) {
     const std::string text = app.dump();
@@ -164,14 +163,6 @@ TEST(SourcesPinned, SaysWhatPinApplicationDoes) {
         << app["spec"].dump(2);
     ++compared;
     held += want;
-    // The mutating webhook's patch, read off the view, is the one of the built members.
-    fm::JsonDocument doc;
-    auto view = doc.parse(text);
-    json desired = fa::pin_application(fa::pinned_members(*view), f, stage);
-    desired["metadata"]["annotations"]["freightgate.io/promoted-by"] = "alice";
-    json patch = fa::pins_patch(*view, desired);
-    EXPECT_EQ(patch, fa::diff_patch(fa::pinned_members(*view), desired)) << what;
-    patched += !patch.empty();
   };
   for (const json& app : apps) {
     for (const fm::Freight* f : freight) {
@@ -188,12 +179,6 @@ TEST(SourcesPinned, SaysWhatPinApplicationDoes) {
       }
     }
   }
-  // Members shaped otherwise than an Application's are diffed the long way, alike.
-  for (const char* text : {R"({"spec":{"source":{}}})", R"({"metadata":[],"spec":{}})",
-                           R"({"metadata":{"name":"a"},"spec":"x"})",
-                           R"({"metadata":{"annotations":{"a":1,"a":2}},"spec":{"sources":[1]}})"})
-    check(json::parse(text), *freight.front(), stages.front(), text);
-  EXPECT_GE(patched, 1000);
   // Both answers occur often: the comparison is not one-sided.
   EXPECT_GE(held, 500);
   EXPECT_GE(compared - held, 500);

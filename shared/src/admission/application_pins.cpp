@@ -6,7 +6,6 @@
 #include <set>
 #include <unordered_map>
 
-#include "freightgate/admission/patch.h"
 #include "freightgate/freight/image_ref.h"
 #include "freightgate/freight/urls.h"
 #include "freightgate/model/json_reader.h"
@@ -290,8 +289,8 @@ std::string charts_pin(const model::Freight& f) {
   });
 }
 
-json pin_application(json app, const model::Freight& f, const StageRef& stage) {
-  json out = std::move(app);
+json pin_application(const json& app, const model::Freight& f, const StageRef& stage) {
+  json out = app;
   if (!out.is_object()) return out;
   json& meta = out["metadata"];
   if (!meta.is_object()) meta = json::object();
@@ -336,33 +335,6 @@ json pinned_members(JsonView app) {
     out["spec"] = *build_json(spec);
   }
   return out;
-}
-
-json pins_patch(JsonView app, const json& desired) {
-  JsonView meta = app["metadata"], spec = app["spec"];
-  // desired = {metadata: {annotations}, spec: {source?, sources?}}, spec's members those of
-  // app's: then the diff is the annotations' and each source member's, in this order (nlohmann
-  // iterates members by key). Anything else is diffed the long way.
-  auto only = [](const json& obj, std::initializer_list<const char*> keys) {
-    std::size_t known = 0;
-    for (const char* k : keys) known += obj.contains(k);
-    return obj.is_object() && known == obj.size();
-  };
-  bool members_as_expected =
-      meta.is_object() && spec.is_object() && only(desired, {"metadata", "spec"}) &&
-      desired.contains("metadata") && desired.contains("spec") &&
-      only(desired["metadata"], {"annotations"}) && desired["metadata"].contains("annotations") &&
-      only(desired["spec"], {"source", "sources"});
-  for (const char* k : {"source", "sources"})
-    members_as_expected = members_as_expected && spec.contains(k) == desired["spec"].contains(k);
-  if (!members_as_expected) return diff_patch(pinned_members(app), desired);
-
-  json ops = json::array();
-  append_diff(meta["annotations"], desired["metadata"]["annotations"], "/metadata/annotations",
-              ops);
-  for (const char* k : {"source", "sources"})
-    if (spec.contains(k)) append_diff(spec[k], desired["spec"][k], std::string("/spec/") + k, ops);
-  return ops;
 }
 
 std::optional<FreightRequestKey> requested_freight(JsonView app, JsonView old) {

@@ -4,7 +4,6 @@
 
 #include <string>
 
-#include "freightgate/model/json_reader.h"
 #include "freightgate/model/json_writer.h"
 
 namespace freightgate::admission {
@@ -22,12 +21,9 @@ Error patch_error(size_t index, const json& op, std::string message) {
 }
 
 // One more reference token on a JSON Pointer.
-void append_token(std::string& path, std::string_view key) {
+void append_token(std::string& path, const std::string& key) {
   path += '/';
-  if (key.find_first_of("~/") == std::string_view::npos)
-    path += key;  // the usual case: nothing to escape
-  else
-    path += model::json_pointer_token(key);
+  path += model::json_pointer_token(key);
 }
 
 // Built member by member: an initializer list costs nlohmann a look at every element.
@@ -43,72 +39,36 @@ json op(const char* kind, const std::string& path, const json& value) {
   return o;
 }
 
-// What diff_into needs of the `from` side, for a document and for a view of one.
-enum class Shape { Object, Array, Other };
-Shape shape(const json& v) {
-  return v.is_object() ? Shape::Object : v.is_array() ? Shape::Array : Shape::Other;
-}
-Shape shape(model::JsonView v) {
-  return v.is_object() ? Shape::Object : v.is_array() ? Shape::Array : Shape::Other;
-}
-bool same_value(const json& from, const json& to) { return from == to; }
-bool same_value(model::JsonView from, const json& to) {
-  if (from.is_string() && to.is_string()) return from.str() == to.get_ref<const std::string&>();
-  return *model::build_json(from) == to;
-}
-const json& elements(const json& v) { return v; }
-std::vector<model::JsonView> elements(model::JsonView v) { return v.elements(); }
-// Members in nlohmann's order (by key; a view keeps each key's last value).
-const json& members(const json& v) { return v; }
-std::vector<std::pair<std::string_view, model::JsonView>> members(model::JsonView v) {
-  return v.members();
-}
-std::string_view key_of(const json::const_iterator& it) { return it.key(); }
-const json& value_of(const json::const_iterator& it) { return *it; }
-template <class It>
-std::string_view key_of(const It& it) {
-  return it->first;
-}
-template <class It>
-model::JsonView value_of(const It& it) {
-  return it->second;
-}
-
 // The operations of json::diff(from, to), in its order, without its costs (it compares every
 // subtree again at every level and builds every member's path up front): paths grow and shrink
-// in one buffer and subtrees are compared once, on the way down. `from` is a document or a view
-// of one (model::JsonView, read as build_json would build it).
-template <class From>
-void diff_into(const From& from, const json& to, std::string& path, json& ops) {
-  const Shape kind = shape(from);
-  if (kind != shape(to) || kind == Shape::Other) {
-    if (kind != shape(to) || !same_value(from, to)) ops.push_back(op("replace", path, to));
+// in one buffer and subtrees are compared once, on the way down.
+void diff_into(const json& from, const json& to, std::string& path, json& ops) {
+  if (from.type() != to.type() || !from.is_structured()) {
+    if (from != to) ops.push_back(op("replace", path, to));
     return;
   }
   const std::size_t len = path.size();
-  if (kind == Shape::Array) {
-    const auto& items = elements(from);
+  if (from.is_array()) {
     std::size_t i = 0;
-    for (; i < items.size() && i < to.size(); ++i) {
+    for (; i < from.size() && i < to.size(); ++i) {
       path += '/';
       path += std::to_string(i);
-      diff_into(items[i], to[i], path, ops);
+      diff_into(from[i], to[i], path, ops);
       path.resize(len);
     }
     // Surplus items are removed from the last one down, so every index stays valid.
-    for (std::size_t k = items.size(); k > i; --k)
+    for (std::size_t k = from.size(); k > i; --k)
       ops.push_back(op("remove", path + "/" + std::to_string(k - 1)));
     for (; i < to.size(); ++i) ops.push_back(op("add", path + "/-", to[i]));
     return;
   }
-  const auto& have = members(from);
-  for (auto it = have.begin(); it != have.end(); ++it) {
-    append_token(path, key_of(it));
-    auto there = to.find(key_of(it));
+  for (auto it = from.begin(); it != from.end(); ++it) {
+    append_token(path, it.key());
+    auto there = to.find(it.key());
     if (there == to.end())
       ops.push_back(op("remove", path));
     else
-      diff_into(value_of(it), *there, path, ops);
+      diff_into(*it, *there, path, ops);
     path.resize(len);
   }
   for (auto it = to.begin(); it != to.end(); ++it) {
@@ -190,13 +150,6 @@ json diff_patch(const json& from, const json& to) {
   std::string path;
   diff_into(from, to, path, patch);
   return patch;
-}
-
-void append_diff(model::JsonView from, const json& to, std::string path, json& ops) {
-  if (from.is_absent())
-    ops.push_back(op("add", path, to));
-  else
-    diff_into(from, to, path, ops);
 }
 
 }  // namespace freightgate::admission

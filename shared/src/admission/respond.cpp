@@ -53,10 +53,7 @@ Decision patch_decision(const RequestInfo& req, const nlohmann::json& from,
     return fail(req, FailureKind::Internal,
                 "freightgate attempted to patch a request without an object (operation " +
                     req.operation + ")");
-  return allow_with_patch(req, diff_patch(from, desired), std::move(warnings));
-}
-
-Decision allow_with_patch(const RequestInfo& req, json patch, std::vector<std::string> warnings) {
+  json patch = diff_patch(from, desired);
   Decision d = allow(req, std::move(warnings));
   if (!patch.empty()) d.response.patch = std::move(patch);
   return d;

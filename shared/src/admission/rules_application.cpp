@@ -132,7 +132,8 @@ Decision mutate(const RequestInfo& req, JsonView obj, JsonView old, const Contex
   // Any other edit of the pins is left as it is, for validation to judge: silently undoing a
   // user's change would hide it.
   if (!promotion && key->key == f->metadata.name) return allow(req);
-  json desired = pin_application(pinned_members(obj), *f, stage);
+  const json from = pinned_members(obj);
+  json desired = pin_application(from, *f, stage);
   if (promotion) {
     // A promotion: stamp who and when. promoted-at is kept when the stamp is already ours, so
     // a reinvocation (reinvocationPolicy: IfNeeded) yields an empty patch.
@@ -146,7 +147,7 @@ Decision mutate(const RequestInfo& req, JsonView obj, JsonView old, const Contex
     rules::set_json_annotation(desired, kPreviousFreightKey,
                                prev.empty() ? std::nullopt : std::optional<std::string>(prev));
   }
-  Decision d = allow_with_patch(req, pins_patch(obj, desired));
+  Decision d = patch_decision(req, from, desired);
   if (d.ok && d.response.patch.is_array())
     d.response.auditAnnotations["freight"] = f->metadata.name;
   return d;

@@ -61,12 +61,8 @@ std::string charts_pin(const model::Freight& f);   // CHARTS
 nlohmann::json pinned_members(model::JsonView app);
 
 // `app` with every pin set for `f` (see above). Audit annotations are not touched.
-nlohmann::json pin_application(nlohmann::json app, const model::Freight& f, const StageRef& stage);
-
-// The JSON Patch turning `app` into `desired`, pinned_members(app) with pins and annotations
-// set: diff_patch(pinned_members(app), desired), read off the view (the mutating webhook's;
-// members shaped otherwise are built and diffed).
-nlohmann::json pins_patch(model::JsonView app, const nlohmann::json& desired);
+nlohmann::json pin_application(const nlohmann::json& app, const model::Freight& f,
+                               const StageRef& stage);
 
 // Whether every source of `app` already carries the pins pin_application writes for `f` (its
 // targetRevision, plugin env and kustomize images), read off the view without building

@@ -11,19 +11,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "freightgate/model/json_view.h"
 #include "freightgate/status.h"
 
 namespace freightgate::admission {
 
 // The patch turning `from` into `to` (an empty array when they are equal).
 nlohmann::json diff_patch(const nlohmann::json& from, const nlohmann::json& to);
-
-// The operations of diff_patch for one member, read from a view of it without building it:
-// those turning `from` (absent: the member is added) into `to`, at the JSON Pointer `path`,
-// appended to `ops`.
-void append_diff(model::JsonView from, const nlohmann::json& to, std::string path,
-                 nlohmann::json& ops);
 
 // Applies `patch` to `doc` the way kube-apiserver does (evanphx/json-patch semantics for the
 // operations json::diff emits): every `add` needs an existing parent, `remove`/`replace` an

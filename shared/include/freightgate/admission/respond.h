@@ -27,9 +27,6 @@ Decision mutate_to(const AdmissionRequest& req, const nlohmann::json& desired,
 // `desired`) into `desired`.
 Decision patch_decision(const RequestInfo& req, const nlohmann::json& from,
                         const nlohmann::json& desired, std::vector<std::string> warnings = {});
-// Allowed with `patch` (a plain allow when it is empty).
-Decision allow_with_patch(const RequestInfo& req, nlohmann::json patch,
-                          std::vector<std::string> warnings = {});
 
 // No decision possible: HTTP 500 (Internal) or 400 (BadRequest).
 Decision fail(const RequestInfo& req, FailureKind kind, std::string message);

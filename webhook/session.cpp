@@ -6,7 +6,6 @@
 #include <type_traits>
 
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -215,28 +214,13 @@ class Session : public Drainable, public std::enable_shared_from_this<Session<St
     write(env_.app.text(status, 11, std::move(message)), false);
   }
 
-  // The response goes out as one buffer, status line, fields and body serialised here (what
-  // Beast's serializer writes, without its walk over a sequence of buffer views per response).
   void write(Response res, bool keep_alive) {
     keep_alive_ = keep_alive;
     res.keep_alive(keep_alive);
-    wire_.clear();
-    wire_ += res.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
-    wire_ += std::to_string(res.result_int());
-    wire_ += ' ';
-    wire_ += res.reason();
-    wire_ += "\r\n";
-    for (const auto& field : res) {
-      wire_ += field.name_string();
-      wire_ += ": ";
-      wire_ += field.value();
-      wire_ += "\r\n";
-    }
-    wire_ += "\r\n";
-    wire_ += res.body();
+    res_.emplace(std::move(res));
     lowest().expires_after(env_.limits.write_timeout);
-    net::async_write(stream_, net::buffer(wire_),
-                     beast::bind_front_handler(&Session::on_write, this->shared_from_this()));
+    http::async_write(stream_, *res_,
+                      beast::bind_front_handler(&Session::on_write, this->shared_from_this()));
   }
 
   void on_write(beast::error_code ec, std::size_t) {
@@ -244,6 +228,7 @@ class Session : public Drainable, public std::enable_shared_from_this<Session<St
       inflight_ = false;
       env_.metrics.inflight_dec();
     }
+    res_.reset();
     ++served_;
     if (ec) return close_now();
     if (!keep_alive_) return linger();
@@ -292,7 +277,7 @@ class Session : public Drainable, public std::enable_shared_from_this<Session<St
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::empty_body>> continue_;
-  std::string wire_;  // the response being written
+  std::optional<Response> res_;
   Phase phase_ = Phase::Handshake;
   bool keep_alive_ = true;
   bool inflight_ = false;

@@ -37,6 +37,13 @@ bool pinned_on_view(const std::string& text, const fm::Freight& f, const fa::Sta
   return fa::sources_pinned(*view, f, stage);
 }
 
+// An edit of a source's plugin env, when it has one.
+std::function<void(json&)> on_env(std::function<void(json&)> edit) {
+  return [edit](json& s) {
+    if (s.contains("plugin") && s["plugin"].contains("env")) edit(s["plugin"]["env"]);
+  };
+}
+
 // Edits of one source (a json object) that may or may not undo a pin.
 const std::vector<std::pair<std::string, std::function<void(json&)>>>& source_edits() {
   static const std::vector<std::pair<std::string, std::function<void(json&)>>> edits = {
@@ -49,37 +56,20 @@ const std::vector<std::pair<std::string, std::function<void(json&)>>>& source_ed
            s["repoURL"] = s["repoURL"].get<std::string>() + "/";
        }},
       {"chart added", [](json& s) { s["chart"] = "guestbook"; }},
-      {"env reversed",
-       [](json& s) {
-         if (s.contains("plugin") && s["plugin"].contains("env"))
-           std::reverse(s["plugin"]["env"].begin(), s["plugin"]["env"].end());
-       }},
-      {"env other entry appended",
-       [](json& s) {
-         if (s.contains("plugin") && s["plugin"].contains("env"))
-           s["plugin"]["env"].push_back({{"name", "REPLICAS"}, {"value", "2"}});
-       }},
-      {"env other entry first",
-       [](json& s) {
-         if (s.contains("plugin") && s["plugin"].contains("env"))
-           s["plugin"]["env"].insert(s["plugin"]["env"].begin(),
-                                     json{{"name", "REPLICAS"}, {"value", "2"}});
-       }},
-      {"env pin repeated",
-       [](json& s) {
-         if (s.contains("plugin") && s["plugin"].contains("env"))
-           s["plugin"]["env"].push_back({{"name", "STAGE"}, {"value", "dev"}});
-       }},
-      {"env entry with an extra member",
-       [](json& s) {
-         if (s.contains("plugin") && s["plugin"].contains("env") && !s["plugin"]["env"].empty())
-           s["plugin"]["env"][0]["note"] = "x";
-       }},
-      {"env entry not an object",
-       [](json& s) {
-         if (s.contains("plugin") && s["plugin"].contains("env"))
-           s["plugin"]["env"].push_back("FREIGHT=x");
-       }},
+      {"env reversed", on_env([](json& env) { std::reverse(env.begin(), env.end()); })},
+      {"env other entry appended", on_env([](json& env) {
+         env.push_back({{"name", "REPLICAS"}, {"value", "2"}});
+       })},
+      {"env other entry first", on_env([](json& env) {
+         env.insert(env.begin(), json{{"name", "REPLICAS"}, {"value", "2"}});
+       })},
+      {"env pin repeated", on_env([](json& env) {
+         env.push_back({{"name", "STAGE"}, {"value", "dev"}});
+       })},
+      {"env entry with an extra member", on_env([](json& env) {
+         if (!env.empty()) env[0]["note"] = "x";
+       })},
+      {"env entry not an object", on_env([](json& env) { env.push_back("FREIGHT=x"); })},
       {"env removed",
        [](json& s) {
          if (s.contains("plugin")) s["plugin"].erase("env");

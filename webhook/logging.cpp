@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <memory>
 #include <mutex>
@@ -111,9 +112,11 @@ void decision(const DecisionLine& d) {
   line += ",\"code\":" + std::to_string(d.code);
   line += d.patched ? R"(,"patched":true)" : R"(,"patched":false)";
   char ms[32];
-  std::snprintf(ms, sizeof ms, ",\"latency_ms\":%.3f",
-                std::chrono::duration<double, std::milli>(d.latency).count());
-  line += ms;
+  auto r = std::to_chars(ms, ms + sizeof ms,
+                         std::chrono::duration<double, std::milli>(d.latency).count(),
+                         std::chars_format::fixed, 3);
+  line += ",\"latency_ms\":";
+  line.append(ms, r.ptr);
   if (!d.message.empty()) field("message", d.message);
   spdlog::info("{}", line);
 }

@@ -77,7 +77,7 @@ struct Server::Impl {
   }
 
   // The strand of a new connection, on the workers in turn.
-  net::strand<net::io_context::executor_type> connection_strand() {
+  ConnectionStrand connection_strand() {
     return net::make_strand(*workers[next_worker++ % workers.size()]);
   }
 
@@ -99,7 +99,7 @@ struct Server::Impl {
 
   void accept() {
     acceptor.async_accept(
-        connection_strand(), [this](boost::system::error_code ec, tcp::socket socket) {
+        connection_strand(), [this](boost::system::error_code ec, ConnectionSocket socket) {
           if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
           if (!ec) {
             boost::system::error_code ignore;
@@ -114,7 +114,7 @@ struct Server::Impl {
 
   void accept_metrics() {
     metrics_acceptor->async_accept(
-        connection_strand(), [this](boost::system::error_code ec, tcp::socket socket) {
+        connection_strand(), [this](boost::system::error_code ec, ConnectionSocket socket) {
           if (ec == net::error::operation_aborted || !metrics_acceptor->is_open()) return;
           if (!ec) start_plain_session(std::move(socket), env);
           accept_metrics();

@@ -20,8 +20,8 @@ namespace net = boost::asio;
 namespace ssl = boost::asio::ssl;
 using tcp = net::ip::tcp;
 
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-using PlainStream = beast::tcp_stream;
+using PlainStream = beast::basic_stream<tcp, ConnectionStrand>;
+using TlsStream = beast::ssl_stream<PlainStream>;
 
 // How long an idle keep-alive connection may still bring a request once draining starts.
 constexpr std::chrono::milliseconds kDrainIdleWindow{1000};
@@ -32,7 +32,7 @@ class Session : public Drainable, public std::enable_shared_from_this<Session<St
   enum class Phase { Handshake, Idle, Busy, Closing };
 
  public:
-  Session(tcp::socket&& socket, std::shared_ptr<ssl::context> ctx, SessionEnv& env)
+  Session(ConnectionSocket&& socket, std::shared_ptr<ssl::context> ctx, SessionEnv& env)
       : ctx_(std::move(ctx)), stream_(make_stream(std::move(socket))), env_(env) {}
 
   ~Session() override {
@@ -51,13 +51,13 @@ class Session : public Drainable, public std::enable_shared_from_this<Session<St
   }
 
  private:
-  Stream make_stream(tcp::socket&& socket) {
+  Stream make_stream(ConnectionSocket&& socket) {
     if constexpr (kTls)
       return Stream(std::move(socket), *ctx_);
     else
       return Stream(std::move(socket));
   }
-  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+  PlainStream& lowest() { return beast::get_lowest_layer(stream_); }
   bool draining() const { return env_.drain.draining.load(); }
 
   void on_start() {
@@ -290,11 +290,12 @@ class Session : public Drainable, public std::enable_shared_from_this<Session<St
 
 }  // namespace
 
-void start_tls_session(tcp::socket socket, std::shared_ptr<ssl::context> ctx, SessionEnv& env) {
+void start_tls_session(ConnectionSocket socket, std::shared_ptr<ssl::context> ctx,
+                       SessionEnv& env) {
   std::make_shared<Session<TlsStream>>(std::move(socket), std::move(ctx), env)->start();
 }
 
-void start_plain_session(tcp::socket socket, SessionEnv& env) {
+void start_plain_session(ConnectionSocket socket, SessionEnv& env) {
   std::make_shared<Session<PlainStream>>(std::move(socket), nullptr, env)->start();
 }
 

@@ -13,8 +13,10 @@
 #include <memory>
 #include <optional>
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/strand.hpp>
 
 #include "app.h"
 #include "drain.h"
@@ -36,11 +38,16 @@ struct SessionEnv {
   SessionLimits limits;
 };
 
+// A connection's strand, with its concrete type: the streams and timers built on it dispatch
+// without the type-erased any_io_executor's indirections and reference counting.
+using ConnectionStrand = boost::asio::strand<boost::asio::io_context::executor_type>;
+using ConnectionSocket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, ConnectionStrand>;
+
 // Starts serving an accepted socket over TLS with `ctx` (held for the connection's lifetime).
-void start_tls_session(boost::asio::ip::tcp::socket socket,
-                       std::shared_ptr<boost::asio::ssl::context> ctx, SessionEnv& env);
+void start_tls_session(ConnectionSocket socket, std::shared_ptr<boost::asio::ssl::context> ctx,
+                       SessionEnv& env);
 
 // Starts serving an accepted socket over plain HTTP (the --metrics-listen port).
-void start_plain_session(boost::asio::ip::tcp::socket socket, SessionEnv& env);
+void start_plain_session(ConnectionSocket socket, SessionEnv& env);
 
 }  // namespace freightgate::webhook

@@ -35,12 +35,17 @@ TEST(JsonWriter, EveryAsciiByteAsNlohmannEscapesIt) {
 }
 
 TEST(JsonWriter, NonAsciiAndInvalidUtf8AsNlohmann) {
-  for (std::string s : {std::string("caf\xc3\xa9"), std::string("\xe2\x82\xac \xf0\x9f\x98\x80"),
-                        std::string("bad \xff here"), std::string("cut \xe2\x82"),
-                        std::string("\xc0\xaf"), std::string("\"\xc3\xa9\"\n")}) {
+  for (std::string s :
+       {std::string("caf\xc3\xa9"), std::string("\xe2\x82\xac \xf0\x9f\x98\x80"),
+        std::string("bad \xff here"), std::string("cut \xe2\x82"), std::string("\xc0\xaf"),
+        std::string("\"\xc3\xa9\"\n"), std::string("a\tb\\c \xc3\xa9")}) {
     std::string out;
     fm::append_json_string(out, s);
     EXPECT_EQ(out, dumped(json(s))) << s;
+    // After other text: the plain bytes already written are taken back, nothing before them.
+    std::string after = "[1,";
+    fm::append_json_string(after, s);
+    EXPECT_EQ(after, "[1," + dumped(json(s))) << s;
   }
 }
 

@@ -9,8 +9,6 @@ namespace freightgate::model {
 
 namespace {
 
-bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
-
 void append_escaped(std::string& out, unsigned char c) {
   switch (c) {
     case '"':
@@ -46,18 +44,20 @@ void append_escaped(std::string& out, unsigned char c) {
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
-  for (unsigned char c : s) {
-    if (c >= 0x80) {
-      out += nlohmann::json(std::string(s))
-                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      return;
-    }
-  }
+  // One pass: runs of plain bytes are copied whole; the first non-ASCII byte hands the whole
+  // string to nlohmann (what was appended of it is taken back).
+  const std::size_t start = out.size();
   out += '"';
   std::size_t run = 0;  // start of the bytes not yet copied
   for (std::size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
-    if (!needs_escape(c)) continue;
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') continue;
+    if (c >= 0x80) {
+      out.resize(start);
+      out += nlohmann::json(std::string(s))
+                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return;
+    }
     out.append(s.data() + run, i - run);
     append_escaped(out, c);
     run = i + 1;

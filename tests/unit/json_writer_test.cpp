@@ -105,3 +105,16 @@ TEST(JsonWriter, ReviewResponsesAsTheirObjects) {
 }
 
 }  // namespace
+
+TEST(JsonWriter, PointerTokensAsNlohmann) {
+  // nlohmann's flatten() names every member by its JSON Pointer: the reference escaping.
+  for (std::string key : {"a", "a/b", "~", "~1", "x~/y/", "", "//~~", "freightgate.io/freight"}) {
+    json doc = json::object();
+    doc[key] = 1;
+    std::string want = doc.flatten().begin().key();
+    EXPECT_EQ("/" + fm::json_pointer_token(key), want) << key;
+    std::string appended = "/metadata/";
+    fm::append_json_pointer_token(appended, key);
+    EXPECT_EQ(appended, "/metadata" + want) << key;
+  }
+}

@@ -23,7 +23,7 @@ Error patch_error(size_t index, const json& op, std::string message) {
 // One more reference token on a JSON Pointer.
 void append_token(std::string& path, const std::string& key) {
   path += '/';
-  path += model::json_pointer_token(key);
+  model::append_json_pointer_token(path, key);
 }
 
 // Built member by member: an initializer list costs nlohmann a look at every element.

@@ -3,6 +3,7 @@
 // left to nlohmann's serializer, which validates and replaces UTF-8 exactly as dump() does.
 #include "freightgate/model/json_writer.h"
 
+#include <array>
 #include <charconv>
 
 namespace freightgate::model {
@@ -41,6 +42,13 @@ void append_escaped(std::string& out, unsigned char c) {
   }
 }
 
+// The bytes a JSON string holds as they are: printable ASCII but " and \\.
+constexpr auto kPlain = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';
+  return plain;
+}();
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
@@ -51,7 +59,7 @@ void append_json_string(std::string& out, std::string_view s) {
   std::size_t run = 0;  // start of the bytes not yet copied
   for (std::size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') continue;
+    if (kPlain[c]) continue;
     if (c >= 0x80) {
       out.resize(start);
       out += nlohmann::json(std::string(s))
@@ -117,17 +125,20 @@ void append_json(std::string& out, const nlohmann::json& value) {
   }
 }
 
+void append_json_pointer_token(std::string& out, std::string_view key) {
+  std::size_t run = 0;  // start of the bytes not yet copied
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    if (key[i] != '~' && key[i] != '/') continue;
+    out.append(key.data() + run, i - run);
+    out += key[i] == '~' ? "~0" : "~1";
+    run = i + 1;
+  }
+  out.append(key.data() + run, key.size() - run);
+}
+
 std::string json_pointer_token(std::string_view key) {
   std::string out;
-  out.reserve(key.size());
-  for (char c : key) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
+  append_json_pointer_token(out, key);
   return out;
 }
 

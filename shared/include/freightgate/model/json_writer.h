@@ -21,5 +21,7 @@ void append_json(std::string& out, const nlohmann::json& value);
 
 // `key` as a JSON Pointer reference token (RFC 6901: "~" -> "~0", "/" -> "~1").
 std::string json_pointer_token(std::string_view key);
+// The same, appended to `out`.
+void append_json_pointer_token(std::string& out, std::string_view key);
 
 }  // namespace freightgate::model

@@ -42,7 +42,7 @@ void append_escaped(std::string& out, unsigned char c) {
   }
 }
 
-// The bytes a JSON string holds as they are: printable ASCII but " and \\.
+// The bytes a JSON string holds as they are: ASCII from 0x20 on, but the quote and backslash.
 constexpr auto kPlain = [] {
   std::array<bool, 256> plain{};
   for (int c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';

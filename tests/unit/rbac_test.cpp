@@ -23,7 +23,7 @@ kind: Role
 metadata: {name: pod-reader, namespace: team-a}
 rules:
 - apiGroups: [""]
-  resources: ["pods", "pods/log"]
+  resources: ["pods", "pods/log", "pods.exec"]
   verbs: ["get", "list"]
 - apiGroups: ["apps"]
   resources: ["deployments"]
@@ -178,7 +178,8 @@ const Case kCases[] = {
     {"user role cluster scope", "ann", {}, res("get", "", "pods", "", "p1", ""), false},
     {"user role other group", "ann", {}, res("get", "apps", "pods", "", "p1", "team-a"), false},
     {"other user", "bob", {}, res("get", "", "pods", "", "p1", "team-a"), false},
-    // Subresources are "res/sub"; "pods" does not grant "pods/exec".
+    // Subresources are "res/sub"; "pods" does not grant "pods/exec", nor does "pods.exec" (also
+    // in the Role: the separator counts).
     {"subresource listed", "ann", {}, res("get", "", "pods", "log", "p1", "team-a"), true},
     {"subresource not listed", "ann", {}, res("get", "", "pods", "exec", "p1", "team-a"), false},
     // resourceNames.
@@ -209,6 +210,17 @@ const Case kCases[] = {
      res("list", "", "pods", "", "", "team-a"),
      false},
     {"sa name as user", "bot", {}, res("list", "", "pods", "", "", "team-a"), false},
+    // The username is matched whole, separators included.
+    {"sa other separator",
+     "system:serviceaccount:team-a.bot",
+     {},
+     res("list", "", "pods", "", "", "team-a"),
+     false},
+    {"sa longer name",
+     "system:serviceaccount:team-a:bot2",
+     {},
+     res("list", "", "pods", "", "", "team-a"),
+     false},
     // RoleBinding to a ClusterRole: only in the binding's namespace. Group subject.
     {"group promote",
      "alice",

@@ -21,15 +21,23 @@ bool matches_or_star(const std::vector<std::string>& set, std::string_view v) {
   return has(set, "*") || has(set, v);
 }
 
-bool resource_matches(const model::PolicyRule& rule, const std::string& combined,
-                      const std::string& subresource) {
+// Whether `r` is `<first><sep><second>`, without building it.
+bool is_joined(std::string_view r, std::string_view first, char sep, std::string_view second) {
+  return r.size() == first.size() + 1 + second.size() && r.substr(0, first.size()) == first &&
+         r[first.size()] == sep && r.substr(first.size() + 1) == second;
+}
+
+bool resource_matches(const model::PolicyRule& rule, const admission::ResourceAttributes& attrs) {
   for (const std::string& r : rule.resources) {
-    if (r == "*" || r == combined) return true;
-    // "*/<subresource>" matches that subresource of any resource.
-    if (!subresource.empty() && r.size() == subresource.size() + 2 && r.rfind("*/", 0) == 0 &&
-        r.compare(2, std::string::npos, subresource) == 0) {
-      return true;
+    if (r == "*") return true;
+    if (attrs.subresource.empty()) {
+      if (r == attrs.resource) return true;
+      continue;
     }
+    // "<resource>/<subresource>", or "*/<subresource>" for that subresource of any resource.
+    if (is_joined(r, attrs.resource, '/', attrs.subresource) ||
+        is_joined(r, "*", '/', attrs.subresource))
+      return true;
   }
   return false;
 }
@@ -46,7 +54,9 @@ bool subject_applies(const admission::UserInfo& user, const std::vector<std::str
   if (s.kind == "ServiceAccount") {
     const std::string& ns = s.namespace_.empty() ? binding_ns : s.namespace_;
     if (ns.empty()) return false;
-    return user.username == std::string(kSaPrefix) + ns + ":" + s.name;
+    // system:serviceaccount:<ns>:<name>
+    std::string_view u = user.username;
+    return u.starts_with(kSaPrefix) && is_joined(u.substr(kSaPrefix.size()), ns, ':', s.name);
   }
   return false;
 }
@@ -65,10 +75,8 @@ std::string quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
 }  // namespace
 
 bool rule_allows(const model::PolicyRule& rule, const admission::ResourceAttributes& attrs) {
-  std::string combined = attrs.resource;
-  if (!attrs.subresource.empty()) combined += "/" + attrs.subresource;
   return matches_or_star(rule.verbs, attrs.verb) && matches_or_star(rule.apiGroups, attrs.group) &&
-         resource_matches(rule, combined, attrs.subresource) &&
+         resource_matches(rule, attrs) &&
          (rule.resourceNames.empty() || has(rule.resourceNames, attrs.name));
 }
 
@@ -136,9 +144,9 @@ const std::vector<model::PolicyRule>* RbacAuthorizer::cluster_role_rules(
   return role ? &role->rules : nullptr;
 }
 
-std::string RbacAuthorizer::explain(const admission::UserInfo& user,
-                                    const admission::ResourceAttributes& attrs) const {
-  if (!snapshot_) return "";
+RbacAuthorizer::Grant RbacAuthorizer::grant(const admission::UserInfo& user,
+                                            const admission::ResourceAttributes& attrs) const {
+  if (!snapshot_) return {};
   const std::vector<std::string> groups = effective_groups(user);
   auto grants = [&attrs](const std::vector<model::PolicyRule>* rules) {
     return rules != nullptr && std::any_of(rules->begin(), rules->end(), [&attrs](const auto& r) {
@@ -147,12 +155,9 @@ std::string RbacAuthorizer::explain(const admission::UserInfo& user,
   };
   for (const model::RoleBinding* b : snapshot_->cluster_role_bindings()) {
     if (b->roleRef.kind != "ClusterRole" || applies_to(user, groups, *b, "") == nullptr) continue;
-    if (grants(cluster_role_rules(b->roleRef.name))) {
-      return "ClusterRoleBinding " + quote(b->metadata.name) + " of ClusterRole " +
-             quote(b->roleRef.name);
-    }
+    if (grants(cluster_role_rules(b->roleRef.name))) return {b, true};
   }
-  if (attrs.namespace_.empty()) return "";
+  if (attrs.namespace_.empty()) return {};
   for (const model::RoleBinding* b : snapshot_->role_bindings(attrs.namespace_)) {
     if (applies_to(user, groups, *b, attrs.namespace_) == nullptr) continue;
     const std::vector<model::PolicyRule>* rules = nullptr;
@@ -162,12 +167,21 @@ std::string RbacAuthorizer::explain(const admission::UserInfo& user,
     } else if (b->roleRef.kind == "ClusterRole") {
       rules = cluster_role_rules(b->roleRef.name);
     }
-    if (grants(rules)) {
-      return "RoleBinding " + quote(attrs.namespace_ + "/" + b->metadata.name) + " of " +
-             b->roleRef.kind + " " + quote(b->roleRef.name);
-    }
+    if (grants(rules)) return {b, false};
   }
-  return "";
+  return {};
+}
+
+std::string RbacAuthorizer::explain(const admission::UserInfo& user,
+                                    const admission::ResourceAttributes& attrs) const {
+  Grant g = grant(user, attrs);
+  if (g.binding == nullptr) return "";
+  const model::RoleBinding& b = *g.binding;
+  if (g.cluster_wide)
+    return "ClusterRoleBinding " + quote(b.metadata.name) + " of ClusterRole " +
+           quote(b.roleRef.name);
+  return "RoleBinding " + quote(attrs.namespace_ + "/" + b.metadata.name) + " of " +
+         b.roleRef.kind + " " + quote(b.roleRef.name);
 }
 
 Result<bool> RbacAuthorizer::allowed(const admission::UserInfo& user,
@@ -175,7 +189,8 @@ Result<bool> RbacAuthorizer::allowed(const admission::UserInfo& user,
   if (!snapshot_) {
     return Error{"", 0, "", "", "RBAC state not loaded; load a state directory first"};
   }
-  return !explain(user, attrs).empty();
+  // Only whether a binding grants it: the explanation's strings are for messages.
+  return grant(user, attrs).binding != nullptr;
 }
 
 }  // namespace freightgate::state

@@ -53,6 +53,13 @@ class RbacAuthorizer : public admission::Authorizer {
   const std::vector<model::PolicyRule>* cluster_role_rules(const std::string& name) const;
 
  private:
+  // The binding that grants `attrs` to `user` (the first, in explain's order), if any.
+  struct Grant {
+    const model::RoleBinding* binding = nullptr;
+    bool cluster_wide = false;  // a ClusterRoleBinding
+  };
+  Grant grant(const admission::UserInfo& user, const admission::ResourceAttributes& attrs) const;
+
   std::shared_ptr<const Snapshot> snapshot_;
   std::map<std::string, std::vector<model::PolicyRule>> cluster_rules_;
 };

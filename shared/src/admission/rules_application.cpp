@@ -158,11 +158,11 @@ Decision mutate(const RequestInfo& req, JsonView obj, JsonView old, const Contex
 struct Validation {
   const RequestInfo& req;
   const Context& ctx;
-  std::string who;
+  JsonView obj;  // named in denials (described only when one is written)
   bool control_plane;
 
   Decision no(const std::string& field, const std::string& text) const {
-    return deny(req, rules::message(who, field, text));
+    return deny(req, rules::message(rules::describe(req, obj), field, text));
   }
 
   // Checks `promote` on `stage`; nullopt when allowed, else the decision to return.
@@ -189,8 +189,7 @@ Decision validate(const RequestInfo& req, JsonView obj, JsonView old, const Cont
       obj["metadata"]["labels"] == old["metadata"]["labels"])
     return allow(req);
 
-  Validation v{req, ctx, rules::describe(req, obj),
-               is_control_plane(ctx.config, req.userInfo.username)};
+  Validation v{req, ctx, obj, is_control_plane(ctx.config, req.userInfo.username)};
   auto st = authorized_stage(obj);
   if (!st.ok()) return v.no(st.error().path, st.error().message);
   auto old_st = authorized_stage(old);

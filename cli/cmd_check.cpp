@@ -119,8 +119,8 @@ Run admit(const fa::AdmissionRequest& req, const fa::Context& ctx, std::optional
     run.has_mutate = true;
     run.mutate = fa::decide(fa::Phase::Mutate, req, ctx);
     if (!run.mutate.ok || !run.mutate.response.allowed) return run;
-    if (run.mutate.response.patch.is_array()) {
-      auto p = fa::apply_patch(req.object, run.mutate.response.patch);
+    if (!run.mutate.response.patch.empty()) {
+      auto p = fa::apply_patch(req.object, run.mutate.response.patch.ops());
       if (!p) {
         run.patch_error = p.error().to_string();
         return run;
@@ -243,7 +243,7 @@ int run_check(const std::vector<std::string>& args) {
       std::printf("# the patch does not apply: %s\n", run.patch_error.c_str());
       return 3;
     }
-    if (run.has_mutate && run.has_validate && run.mutate.response.patch.is_array())
+    if (run.has_mutate && run.has_validate && !run.mutate.response.patch.empty())
       std::printf("# object after the patch\n%s\n", run.patched.dump(2).c_str());
     if (run.has_validate) print("validating webhook response", run.validate);
     const fa::Decision* d = final_decision(run);

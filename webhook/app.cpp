@@ -135,7 +135,7 @@ Response App::admission(admission::Phase phase, std::string_view webhook, const 
     return text(http::status::gateway_timeout, req.version(), msg);
   }
   const auto& r = d.response;
-  bool patched = r.patch.is_array() && !r.patch.empty();
+  bool patched = !r.patch.empty();
   finish(d.request, r.allowed ? "allowed" : "denied", r.allowed ? 200 : (r.code ? r.code : 403),
          patched, r.allowed ? std::string_view{} : std::string_view{r.message});
   Response res{http::status::ok, req.version()};

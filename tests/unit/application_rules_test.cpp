@@ -51,22 +51,23 @@ Outcome admit(const std::string& fixture, const std::string& now = "2026-11-26T1
   out.mutate = fa::decide(fa::Phase::Mutate, *req, ctx);
   EXPECT_TRUE(out.mutate.ok) << out.mutate.failure.message;
   out.patched = req->object;
-  if (out.mutate.response.patch.is_array()) {
-    out.patched = fgtest::kubectl_patch(req->object, out.mutate.response.patch);
-    auto ours = fa::apply_patch(req->object, out.mutate.response.patch);
+  if (!out.mutate.response.patch.empty()) {
+    out.patched = fgtest::kubectl_patch(req->object, out.mutate.response.patch.ops());
+    auto ours = fa::apply_patch(req->object, out.mutate.response.patch.ops());
     EXPECT_TRUE(ours.ok());
     EXPECT_EQ(out.patched, *ours) << "kubectl and freightgate disagree on the patch";
     // Reinvocation (reinvocationPolicy: IfNeeded) must be a no-op.
     fa::AdmissionRequest again = *req;
     again.object = out.patched;
     auto second = fa::decide(fa::Phase::Mutate, again, ctx);
-    EXPECT_TRUE(second.response.patch.is_null()) << "second mutation: " << second.response.patch;
+    EXPECT_TRUE(second.response.patch.empty())
+        << "second mutation: " << second.response.patch.text();
   }
   fa::AdmissionRequest patched = *req;
   patched.object = out.patched;
   out.validate = fa::decide(fa::Phase::Validate, patched, ctx);
   EXPECT_TRUE(out.validate.ok) << out.validate.failure.message;
-  EXPECT_TRUE(out.validate.response.patch.is_null());
+  EXPECT_TRUE(out.validate.response.patch.empty());
   EXPECT_EQ(out.validate.response.uid, req->uid);
   return out;
 }
@@ -225,7 +226,7 @@ class ApplicationRules : public ::testing::TestWithParam<Case> {};
 TEST_P(ApplicationRules, MutateThenValidate) {
   const Case& c = GetParam();
   Outcome o = admit(c.fixture, c.now);
-  EXPECT_EQ(o.mutate.response.patch.is_array(), c.mutated) << o.mutate.response.patch;
+  EXPECT_EQ(!o.mutate.response.patch.empty(), c.mutated) << o.mutate.response.patch.text();
   for (const auto& [ptr, value] : c.fields) {
     json::json_pointer p(ptr);
     ASSERT_TRUE(o.patched.contains(p)) << ptr << " missing in " << o.patched.dump(2);
@@ -266,7 +267,7 @@ TEST(ApplicationRules, MutationDoesNotTouchUngovernedOrDeletes) {
   req->object = nullptr;
   auto d = fa::decide(fa::Phase::Mutate, *req, ctx);
   EXPECT_TRUE(d.response.allowed);
-  EXPECT_TRUE(d.response.patch.is_null());
+  EXPECT_TRUE(d.response.patch.empty());
 }
 
 // An authorizer that cannot answer must never turn into an allow.
@@ -319,8 +320,8 @@ TEST(ApplicationRules, ReadFromTheBodyOrBuiltFirstAlike) {
         fa::AdmissionRequest r = *req;
         if (patched) {
           auto m = fa::decide(fa::Phase::Mutate, *req, ctx);
-          if (!m.response.patch.is_array()) continue;
-          r.object = fgtest::kubectl_patch(req->object, m.response.patch);
+          if (m.response.patch.empty()) continue;
+          r.object = fgtest::kubectl_patch(req->object, m.response.patch.ops());
           review["request"]["object"] = r.object;
         }
         fa::Decision built = fa::decide(phase, r, ctx);

@@ -76,7 +76,8 @@ TEST(JsonWriter, EveryFixtureAsNlohmann) {
 TEST(JsonWriter, ReviewResponsesAsTheirObjects) {
   fa::AdmissionResponse allowed;
   allowed.uid = "u-1";
-  allowed.patch = json::parse(R"([{"op":"replace","path":"/spec/x","value":"caf\u00e9 \"q\""}])");
+  allowed.patch = fa::JsonPatch::of(
+      json::parse(R"([{"op":"replace","path":"/spec/x","value":"caf\u00e9 \"q\""}])"));
   allowed.auditAnnotations = {{"freight", "abc"}, {"bad/key", "dropped"}, {"stage", "p:s"}};
   allowed.warnings = {"first\nline", "first\nline", "", "second"};
   fa::AdmissionResponse denied;
@@ -84,7 +85,7 @@ TEST(JsonWriter, ReviewResponsesAsTheirObjects) {
   denied.allowed = false;
   denied.code = 403;
   denied.message = "Application \"a\": no\ttab";
-  denied.patch = json::array({json::object()});  // never sent with a denial
+  denied.patch = fa::JsonPatch::of(json::array({json::object()}));  // never sent with a denial
   fa::AdmissionResponse bare;
   bare.uid = "u-3";
   bare.allowed = false;

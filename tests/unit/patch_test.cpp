@@ -35,6 +35,8 @@ TEST_P(DiffPatch, IsJsonDiffAndReproducesTheTarget) {
   GetParam().apply(to);
   json patch = fa::diff_patch(from, to);
   EXPECT_EQ(patch, json::diff(from, to)) << patch.dump();
+  // The webhook's text of it: byte for byte what nlohmann writes of the operations.
+  EXPECT_EQ(fa::diff_patch_text(from, to), patch.dump());
   auto applied = fa::apply_patch(from, patch);
   ASSERT_TRUE(applied.ok()) << applied.error().to_string();
   EXPECT_EQ(*applied, to);
@@ -75,12 +77,23 @@ INSTANTIATE_TEST_SUITE_P(
         Edit{"signed_equals_unsigned",
              [](json& o) { o["metadata"]["generation"] = static_cast<std::int64_t>(42); }},
         Edit{"whole_member_gone", [](json& o) { o.erase("status"); }},
-        Edit{"null_vs_missing", [](json& o) { o["spec"]["source"]["chart"] = nullptr; }}),
+        Edit{"null_vs_missing", [](json& o) { o["spec"]["source"]["chart"] = nullptr; }},
+        Edit{"escaped_text",
+             [](json& o) {
+               o["metadata"]["annotations"]["a/b~c"] = "caf\u00e9 \"q\"\n\\";
+               o["spec"]["source"]["plugin"]["env"][0]["value"] = "tab\there";
+             }}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(DiffPatch, RootsOfDifferentTypesAreReplaced) {
   EXPECT_EQ(fa::diff_patch(json::object(), json::array()),
             json::diff(json::object(), json::array()));
+}
+
+TEST(DiffPatch, TextOfNothingIsAnEmptyArray) {
+  EXPECT_EQ(fa::diff_patch_text(json::object(), json::object()), "[]");
+  EXPECT_EQ(fa::diff_patch_text(json::object(), json::array()),
+            fa::diff_patch(json::object(), json::array()).dump());
 }
 
 }  // namespace

@@ -34,7 +34,7 @@ TEST(Respond, AllowEchoesUidAndCleansWarnings) {
   EXPECT_TRUE(d.response.allowed);
   EXPECT_EQ(d.response.uid, "uid-1");
   EXPECT_EQ(d.response.warnings, (std::vector<std::string>{"line one line two"}));
-  EXPECT_TRUE(d.response.patch.is_null());
+  EXPECT_TRUE(d.response.patch.empty());
 }
 
 TEST(Respond, DenyIs403Forbidden) {
@@ -56,7 +56,7 @@ TEST(Respond, FailIsNotADecision) {
 TEST(Respond, UnchangedObjectIsAPlainAllow) {
   auto d = fa::mutate_to(request(app()), app());
   EXPECT_TRUE(d.response.allowed);
-  EXPECT_TRUE(d.response.patch.is_null());
+  EXPECT_TRUE(d.response.patch.empty());
 }
 
 TEST(Respond, MutateWithoutObjectFails) {
@@ -77,14 +77,15 @@ TEST_P(MutateTo, PatchAppliesWithKubectlAndNeverAddsUnderAMissingParent) {
   GetParam().change(desired);
   auto d = fa::mutate_to(request(app()), desired);
   ASSERT_TRUE(d.ok) << d.failure.message;
-  ASSERT_TRUE(d.response.patch.is_array());
-  for (const auto& op : d.response.patch) {
+  ASSERT_FALSE(d.response.patch.empty());
+  for (const auto& op : d.response.patch.ops()) {
     if (op["op"] != "add") continue;
     json::json_pointer parent = json::json_pointer(op["path"].get<std::string>()).parent_pointer();
     EXPECT_TRUE(app().contains(parent)) << op.dump();
   }
-  EXPECT_EQ(fgtest::kubectl_patch(app(), d.response.patch), desired) << d.response.patch.dump();
-  auto mine = fa::apply_patch(app(), d.response.patch);
+  EXPECT_EQ(fgtest::kubectl_patch(app(), d.response.patch.ops()), desired)
+      << d.response.patch.text();
+  auto mine = fa::apply_patch(app(), d.response.patch.ops());
   ASSERT_TRUE(mine.ok());
   EXPECT_EQ(*mine, desired);
 }

@@ -108,7 +108,7 @@ TEST(EncodeResponse, DenialCarriesStatusAndNoPatch) {
   r.code = 403;
   r.reason = "Forbidden";
   r.message = "Application \"argocd/guestbook-prod\": not permitted";
-  r.patch = json::array({{{"op", "remove"}, {"path", "/x"}}});
+  r.patch = fa::JsonPatch::of(json::array({{{"op", "remove"}, {"path", "/x"}}}));
   json out = json::parse(fa::encode_review_response(r));
   EXPECT_EQ(out["response"]["uid"], "u-2");
   EXPECT_EQ(out["response"]["allowed"], false);
@@ -133,23 +133,24 @@ TEST(EncodeResponse, DenialCodeBelow400BecomesForbidden) {
 TEST(EncodeResponse, PatchIsStandardPaddedBase64OfTheJsonPatch) {
   fa::AdmissionResponse r;
   r.uid = "u-3";
-  r.patch = json::array({{{"op", "add"}, {"path", "/spec/replicas"}, {"value", 3}}});
+  r.patch =
+      fa::JsonPatch::of(json::array({{{"op", "add"}, {"path", "/spec/replicas"}, {"value", 3}}}));
   json out = json::parse(fa::encode_review_response(r));
   EXPECT_EQ(out["response"]["patchType"], "JSONPatch");
   fgtest::TempDir dir;
   std::string f = dir.write("p.b64", out["response"]["patch"].get<std::string>());
   std::string decoded = fgtest::run("base64 -d " + fgtest::shell_quote(f));
-  EXPECT_EQ(json::parse(decoded), r.patch);
+  EXPECT_EQ(json::parse(decoded), r.patch.ops());
   std::string encoded = out["response"]["patch"];
   EXPECT_EQ(encoded.size() % 4, 0u);  // padded
-  EXPECT_EQ(encoded,
-            fgtest::run("printf %s " + fgtest::shell_quote(r.patch.dump()) + " | base64 -w0"));
+  EXPECT_EQ(encoded, fgtest::run("printf %s " + fgtest::shell_quote(r.patch.ops().dump()) +
+                                 " | base64 -w0"));
 }
 
 TEST(EncodeResponse, EmptyPatchHasNoPatchType) {
   fa::AdmissionResponse r;
   r.uid = "u-4";
-  r.patch = json::array();
+  r.patch = fa::JsonPatch::of(json::array());
   json out = json::parse(fa::encode_review_response(r));
   EXPECT_FALSE(out["response"].contains("patch"));
   EXPECT_FALSE(out["response"].contains("patchType"));

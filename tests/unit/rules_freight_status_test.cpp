@@ -43,7 +43,7 @@ TEST(FreightStatusRules, MutationLeavesStatusAlone) {
   auto d = rt::decide(rt::fa::Phase::Mutate, rt::fixture("freight_status", "approve-by-developer"));
   ASSERT_TRUE(d.ok);
   EXPECT_TRUE(d.response.allowed);
-  EXPECT_TRUE(d.response.patch.is_null());
+  EXPECT_TRUE(d.response.patch.empty());
 }
 
 }  // namespace

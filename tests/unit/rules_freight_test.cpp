@@ -75,7 +75,7 @@ TEST(FreightRules, CreateNamesByIdAndGeneratesAlias) {
 TEST(FreightRules, KeepsGivenNameAliasAndDiscoveredAt) {
   auto o = rt::run("freight", "create-new-named");
   ASSERT_TRUE(o.allowed);
-  EXPECT_TRUE(o.mutate.response.patch.is_null()) << o.mutate.response.patch.dump();
+  EXPECT_TRUE(o.mutate.response.patch.empty()) << o.mutate.response.patch.text();
   EXPECT_EQ(o.patched["alias"], "shiny-shark");
 }
 
@@ -103,7 +103,7 @@ TEST(FreightRules, AliasChangeSyncsLabel) {
   auto o = rt::run("freight", "update-alias");
   ASSERT_TRUE(o.allowed);
   EXPECT_EQ(
-      o.mutate.response.patch,
+      o.mutate.response.patch.ops(),
       json::parse(
           R"([{"op":"replace","path":"/metadata/labels/kargo.akuity.io~1alias","value":"jumpy-jaguar"}])"));
 }

@@ -74,11 +74,11 @@ inline Outcome run(const std::string& kind, const std::string& name) {
     o.denial = o.mutate.response;
     return o;
   }
-  if (!o.mutate.response.patch.is_null()) {
-    auto applied = fa::apply_patch(o.patched, o.mutate.response.patch);
+  if (!o.mutate.response.patch.empty()) {
+    auto applied = fa::apply_patch(o.patched, o.mutate.response.patch.ops());
     EXPECT_TRUE(applied.ok()) << name << ": " << (applied.ok() ? "" : applied.error().to_string());
     if (applied.ok()) {
-      json via_kubectl = fgtest::kubectl_patch(o.patched, o.mutate.response.patch);
+      json via_kubectl = fgtest::kubectl_patch(o.patched, o.mutate.response.patch.ops());
       EXPECT_EQ(via_kubectl, *applied) << name << ": kubectl patch --local disagrees";
       o.patched = *applied;
     }
@@ -86,15 +86,15 @@ inline Outcome run(const std::string& kind, const std::string& name) {
     json again = review;
     again["request"]["object"] = o.patched;
     fa::Decision second = decide(fa::Phase::Mutate, again);
-    EXPECT_TRUE(second.response.patch.is_null())
-        << name << ": second mutation patched again: " << second.response.patch.dump();
+    EXPECT_TRUE(second.response.patch.empty())
+        << name << ": second mutation patched again: " << second.response.patch.text();
   }
   json validated = review;
   validated["request"]["object"] = o.patched;
   o.validate = decide(fa::Phase::Validate, validated);
   EXPECT_TRUE(o.validate.ok) << name << ": " << o.validate.failure.message;
   EXPECT_EQ(o.validate.response.uid, request["uid"].get<std::string>());
-  EXPECT_TRUE(o.validate.response.patch.is_null());
+  EXPECT_TRUE(o.validate.response.patch.empty());
   o.allowed = o.validate.ok && o.validate.response.allowed;
   if (o.validate.ok && !o.validate.response.allowed) o.denial = o.validate.response;
   return o;

@@ -7,7 +7,8 @@ namespace {
 
 TEST(ErrorTest, FormatsAllParts) {
   Error e{"stages.yaml", 14, "Stage \"prod\"", "spec.requestedFreight[0].origin.name", "required"};
-  EXPECT_EQ(e.to_string(), "stages.yaml:14: Stage \"prod\": spec.requestedFreight[0].origin.name: required");
+  EXPECT_EQ(e.to_string(),
+            "stages.yaml:14: Stage \"prod\": spec.requestedFreight[0].origin.name: required");
 }
 
 TEST(ErrorTest, LeavesOutEmptyParts) {

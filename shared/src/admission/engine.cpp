@@ -58,17 +58,16 @@ Decision settle(Phase phase, const RequestInfo& request, Decision d) {
   if (!d.ok) return d;
   if (!d.response.allowed) {
     // A denial never carries a patch; keep code/reason per the contract.
-    d.response.patch = nullptr;
+    d.response.patch = {};
     if (d.response.code < 400) d.response.code = 403;
     if (d.response.reason.empty()) d.response.reason = "Forbidden";
-  } else if (phase == Phase::Validate && !d.response.patch.is_null()) {
+  } else if (phase == Phase::Validate && !d.response.patch.empty()) {
     // kube-apiserver rejects any patch from a validating webhook; a rule set returning one is a
     // bug, and failing closed is the only safe answer.
     return fail(request, FailureKind::Internal,
                 "validating rule set for " + request.resource.resource +
                     " returned a patch; validating webhooks may not mutate");
   }
-  if (d.response.patch.is_array() && d.response.patch.empty()) d.response.patch = nullptr;
   return d;
 }
 

@@ -26,25 +26,43 @@ void append_token(std::string& path, const std::string& key) {
   model::append_json_pointer_token(path, key);
 }
 
-// Built member by member: an initializer list costs nlohmann a look at every element.
-json op(const char* kind, const std::string& path) {
-  json o = json::object();
-  o["op"] = kind;
-  o["path"] = path;
-  return o;
-}
-json op(const char* kind, const std::string& path, const json& value) {
-  json o = op(kind, path);
-  o["value"] = value;
-  return o;
-}
+// Where diff_into puts its operations: json values (OpsSink, for callers that read them) or
+// their JSON text (TextSink: the webhook's answer, written once and never built as values).
+struct OpsSink {
+  json ops = json::array();
+  // Built member by member: an initializer list costs nlohmann a look at every element.
+  void op(const char* kind, const std::string& path, const json* value = nullptr) {
+    json o = json::object();
+    o["op"] = kind;
+    o["path"] = path;
+    if (value) o["value"] = *value;
+    ops.push_back(std::move(o));
+  }
+};
+
+struct TextSink {
+  std::string text = "[";
+  // The members in the order nlohmann's dump of OpsSink's objects writes them (sorted by key).
+  void op(const char* kind, const std::string& path, const json* value = nullptr) {
+    text += text.size() == 1 ? R"({"op":")" : R"(,{"op":")";
+    text += kind;
+    text += R"(","path":)";
+    model::append_json_string(text, path);
+    if (value) {
+      text += R"(,"value":)";
+      model::append_json(text, *value);
+    }
+    text += '}';
+  }
+};
 
 // The operations of json::diff(from, to), in its order, without its costs (it compares every
 // subtree again at every level and builds every member's path up front): paths grow and shrink
 // in one buffer and subtrees are compared once, on the way down.
-void diff_into(const json& from, const json& to, std::string& path, json& ops) {
+template <class Sink>
+void diff_into(const json& from, const json& to, std::string& path, Sink& ops) {
   if (from.type() != to.type() || !from.is_structured()) {
-    if (from != to) ops.push_back(op("replace", path, to));
+    if (from != to) ops.op("replace", path, &to);
     return;
   }
   const std::size_t len = path.size();
@@ -58,15 +76,15 @@ void diff_into(const json& from, const json& to, std::string& path, json& ops) {
     }
     // Surplus items are removed from the last one down, so every index stays valid.
     for (std::size_t k = from.size(); k > i; --k)
-      ops.push_back(op("remove", path + "/" + std::to_string(k - 1)));
-    for (; i < to.size(); ++i) ops.push_back(op("add", path + "/-", to[i]));
+      ops.op("remove", path + "/" + std::to_string(k - 1));
+    for (; i < to.size(); ++i) ops.op("add", path + "/-", &to[i]);
     return;
   }
   for (auto it = from.begin(); it != from.end(); ++it) {
     append_token(path, it.key());
     auto there = to.find(it.key());
     if (there == to.end())
-      ops.push_back(op("remove", path));
+      ops.op("remove", path);
     else
       diff_into(*it, *there, path, ops);
     path.resize(len);
@@ -74,7 +92,7 @@ void diff_into(const json& from, const json& to, std::string& path, json& ops) {
   for (auto it = to.begin(); it != to.end(); ++it) {
     if (from.contains(it.key())) continue;
     append_token(path, it.key());
-    ops.push_back(op("add", path, *it));
+    ops.op("add", path, &*it);
     path.resize(len);
   }
 }
@@ -146,10 +164,18 @@ Result<json> apply_patch(const json& doc, const json& patch) {
 }
 
 json diff_patch(const json& from, const json& to) {
-  json patch = json::array();
+  OpsSink sink;
   std::string path;
-  diff_into(from, to, path, patch);
-  return patch;
+  diff_into(from, to, path, sink);
+  return std::move(sink.ops);
+}
+
+std::string diff_patch_text(const json& from, const json& to) {
+  TextSink sink;
+  std::string path;
+  diff_into(from, to, path, sink);
+  sink.text += ']';
+  return std::move(sink.text);
 }
 
 }  // namespace freightgate::admission

@@ -53,9 +53,8 @@ Decision patch_decision(const RequestInfo& req, const nlohmann::json& from,
     return fail(req, FailureKind::Internal,
                 "freightgate attempted to patch a request without an object (operation " +
                     req.operation + ")");
-  json patch = diff_patch(from, desired);
   Decision d = allow(req, std::move(warnings));
-  if (!patch.empty()) d.response.patch = std::move(patch);
+  d.response.patch = JsonPatch(diff_patch_text(from, desired));
   return d;
 }
 

@@ -213,6 +213,15 @@ Result<AdmissionRequest> parse_review(std::string_view body) {
   return build_request(*review);
 }
 
+JsonPatch JsonPatch::of(const json& ops) {
+  if (!ops.is_array() || ops.empty()) return {};
+  std::string text;
+  model::append_json(text, ops);
+  return JsonPatch(std::move(text));
+}
+
+json JsonPatch::ops() const { return text_.empty() ? json::array() : json::parse(text_); }
+
 std::string encode_review_response(const AdmissionResponse& response) {
   // Written directly (model/json_writer.h): the members in the order nlohmann's dump of the same
   // object writes them, sorted by key.
@@ -229,11 +238,9 @@ std::string encode_review_response(const AdmissionResponse& response) {
     append_json_string(out, v);
   }
   if (!first_audit) out += '}';
-  if (response.allowed && response.patch.is_array() && !response.patch.empty()) {
-    std::string patch;
-    model::append_json(patch, response.patch);
+  if (response.allowed && !response.patch.empty()) {
     out += R"(,"patch":")";
-    out += base64(patch);
+    out += base64(response.patch.text());
     out += R"(","patchType":"JSONPatch")";
   }
   if (!response.allowed) {

@@ -148,8 +148,7 @@ Decision mutate(const RequestInfo& req, JsonView obj, JsonView old, const Contex
                                prev.empty() ? std::nullopt : std::optional<std::string>(prev));
   }
   Decision d = patch_decision(req, from, desired);
-  if (d.ok && d.response.patch.is_array())
-    d.response.auditAnnotations["freight"] = f->metadata.name;
+  if (d.ok && !d.response.patch.empty()) d.response.auditAnnotations["freight"] = f->metadata.name;
   return d;
 }
 

@@ -199,8 +199,8 @@ TEST_F(KubeSource, DecisionsFollowObjectsOnTheServer) {
     EXPECT_TRUE(req.ok());
     fa::Decision m = fa::decide(fa::Phase::Mutate, *req, ctx);
     fa::AdmissionRequest patched = *req;
-    if (m.response.patch.is_array()) {
-      auto p = fa::apply_patch(req->object, m.response.patch);
+    if (!m.response.patch.empty()) {
+      auto p = fa::apply_patch(req->object, m.response.patch.ops());
       if (p.ok()) patched.object = *p;
     }
     return fa::decide(fa::Phase::Validate, patched, ctx);

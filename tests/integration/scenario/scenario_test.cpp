@@ -87,8 +87,8 @@ class Cluster {
     Result r;
     auto m = fa::decide(fa::Phase::Mutate, req, ctx);
     EXPECT_TRUE(m.ok) << m.failure.message;
-    if (m.response.patch.is_array()) {
-      auto patched = fgtest::kubectl_patch(req.object, m.response.patch);
+    if (!m.response.patch.empty()) {
+      auto patched = fgtest::kubectl_patch(req.object, m.response.patch.ops());
       EXPECT_TRUE(patched.is_object()) << patched;
       req.object = patched;
     }

@@ -9,6 +9,8 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <string>
+
 #include <nlohmann/json.hpp>
 
 #include "freightgate/status.h"
@@ -17,6 +19,10 @@ namespace freightgate::admission {
 
 // The patch turning `from` into `to` (an empty array when they are equal).
 nlohmann::json diff_patch(const nlohmann::json& from, const nlohmann::json& to);
+
+// The same patch as compact JSON text, byte for byte diff_patch's dump(), without building it
+// ("[]" when they are equal): what the mutating webhook sends.
+std::string diff_patch_text(const nlohmann::json& from, const nlohmann::json& to);
 
 // Applies `patch` to `doc` the way kube-apiserver does (evanphx/json-patch semantics for the
 // operations json::diff emits): every `add` needs an existing parent, `remove`/`replace` an

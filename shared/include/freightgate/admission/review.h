@@ -42,13 +42,33 @@ struct AdmissionRequest : RequestInfo {
   nlohmann::json oldObject;  // null when absent
 };
 
+// A JSON Patch as the compact JSON text kube-apiserver receives (base64-encoded), or none.
+// The mutating webhook writes it once (diff_patch_text) and never builds it as json values;
+// ops() parses it for those who read the operations (tests, `freightgate check`).
+class JsonPatch {
+ public:
+  JsonPatch() = default;  // none
+  // `text` is a JSON Patch array; "[]" (nothing to do) is none.
+  explicit JsonPatch(std::string text) : text_(text == "[]" ? std::string() : std::move(text)) {}
+  // The text of `ops`; none unless it is a non-empty array.
+  static JsonPatch of(const nlohmann::json& ops);
+
+  bool empty() const { return text_.empty(); }
+  const std::string& text() const { return text_; }
+  // The operations; an empty array when there are none.
+  nlohmann::json ops() const;
+
+ private:
+  std::string text_;
+};
+
 struct AdmissionResponse {
   std::string uid;
   bool allowed = true;
   int code = 0;                                         // status.code, set on denial (403)
   std::string reason;                                   // status.reason, e.g. "Forbidden"
   std::string message;                                  // status.message
-  nlohmann::json patch;                                 // JSON Patch array, or null for none
+  JsonPatch patch;                                      // JSON Patch, or none
   std::map<std::string, std::string> auditAnnotations;  // keys without '/'
   std::vector<std::string> warnings;
 };

@@ -221,4 +221,43 @@ TEST(SourcesPinned, RepeatedMembersCountTheirLastValue) {
   EXPECT_FALSE(spec_unchanged_by_pins(stale_last, *f, stage));
 }
 
+// Only the annotations pins and stamps write are built: the others (kubectl's
+// last-applied-configuration can be the whole Application again) are the same on both sides.
+TEST(PinnedMembers, HoldOnlyTheAnnotationsPinsWrite) {
+  auto members = [](const std::string& text) {
+    fm::JsonDocument doc;
+    auto view = doc.parse(text);
+    EXPECT_TRUE(view.ok());
+    return fa::pinned_members(*view);
+  };
+  const std::string last_applied(4096, 'x');
+  json app = {
+      {"metadata",
+       {{"name", "a"},
+        {"annotations",
+         {{"kubectl.kubernetes.io/last-applied-configuration", last_applied},
+          {"kargo.akuity.io/authorized-stage", "p:s"},
+          {"freightgate.io/freight", "f1"},
+          {"freightgate.io/promoted-by", "u"},
+          {"freightgate.io/promoted-at", 7},
+          {"freightgate.io/previous-freight", "f0"},
+          {"freightgate.io/other", "y"}}}}},
+      {"spec", {{"source", {{"repoURL", "r"}}}, {"destination", {{"name", "in-cluster"}}}}}};
+  EXPECT_EQ(members(app.dump()), (json{{"metadata",
+                                        {{"annotations",
+                                          {{"freightgate.io/freight", "f1"},
+                                           {"freightgate.io/promoted-by", "u"},
+                                           {"freightgate.io/promoted-at", 7},
+                                           {"freightgate.io/previous-freight", "f0"}}}}},
+                                       {"spec", {{"source", {{"repoURL", "r"}}}}}}));
+  // A repeated key counts its last value; annotations that are not an object stay what they are.
+  EXPECT_EQ(members(R"({"metadata":{"annotations":{"freightgate.io/freight":"a",)"
+                    R"("freightgate.io/freight":"b"}}})"),
+            (json{{"metadata", {{"annotations", {{"freightgate.io/freight", "b"}}}}}}));
+  EXPECT_EQ(members(R"({"metadata":{"annotations":"oops"}})"),
+            (json{{"metadata", {{"annotations", "oops"}}}}));
+  EXPECT_EQ(members(R"({"metadata":{"annotations":{"other":"1"}}})"),
+            (json{{"metadata", {{"annotations", json::object()}}}}));
+}
+
 }  // namespace

@@ -321,8 +321,14 @@ json pinned_members(JsonView app) {
   JsonView meta = app["metadata"];
   if (meta.is_object()) {
     out["metadata"] = json::object();
-    if (meta.contains("annotations"))
-      out["metadata"]["annotations"] = *build_json(meta["annotations"]);
+    JsonView annotations = meta["annotations"];
+    if (annotations.is_object()) {
+      json& ours = out["metadata"]["annotations"] = json::object();
+      for (const char* key : {kFreightKey, kPromotedByKey, kPromotedAtKey, kPreviousFreightKey})
+        if (JsonView v = annotations[key]; !v.is_absent()) ours[key] = *build_json(v);
+    } else if (!annotations.is_absent()) {
+      out["metadata"]["annotations"] = *build_json(annotations);
+    }
   } else if (!meta.is_absent()) {
     out["metadata"] = *build_json(meta);
   }

@@ -54,10 +54,13 @@ std::string images_pin(const model::Freight& f);   // IMAGES
 std::string commits_pin(const model::Freight& f);  // COMMITS
 std::string charts_pin(const model::Freight& f);   // CHARTS
 
-// The members of `app` that pin_application writes, in their places: metadata.annotations and
+// The members of `app` that pin_application and the promotion stamps write, in their places:
+// the freightgate.io annotations (kFreightKey, kPromotedByKey, kPromotedAtKey,
+// kPreviousFreightKey; the annotations as they are when they are not an object) and
 // spec.source / spec.sources (metadata and spec as they are when they are not objects). The pins
 // of this are the pins of the whole `app`, and so are the differences and the JSON Patch
-// between them: every other member is the same on both sides.
+// between them: every other member is the same on both sides. (Other annotations are left out:
+// kubectl's last-applied-configuration alone can be the size of the whole Application.)
 nlohmann::json pinned_members(model::JsonView app);
 
 // `app` with every pin set for `f` (see above). Audit annotations are not touched.

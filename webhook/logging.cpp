@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -17,11 +18,57 @@ namespace freightgate::webhook::log {
 
 namespace {
 
-// stderr, one write(2) per line and no lock shared by the threads: spdlog's stderr sink holds a
-// process-wide mutex across the write, and the worker threads queued on it (a futex wait and
-// wake on most requests under load). A line up to PIPE_BUF bytes is written whole by one
-// write(2) to a pipe, and the kernel serialises writes to a file; longer lines take a lock.
-// Each thread formats with its own copy of the formatter (spdlog's is not thread-safe).
+// stderr with no lock shared by the threads: spdlog's stderr sink holds a process-wide mutex
+// across the write, and the worker threads queued on it (a futex wait and wake on most requests
+// under load). Up to PIPE_BUF bytes are written whole by one write(2) to a pipe, and the kernel
+// serialises writes to a file; so lines go out in chunks of whole lines up to PIPE_BUF, and a
+// longer line takes a lock. Each thread formats with its own copy of the formatter (spdlog's is
+// not thread-safe), and an I/O thread keeps its lines until its loop turn ends (LineBatch).
+
+std::mutex long_lines;
+
+void write_all(const char* p, std::size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(STDERR_FILENO, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return;  // stderr is gone: nowhere left to say so
+    p += w;
+    n -= static_cast<std::size_t>(w);
+  }
+}
+
+// Writes whole lines (`text` ends with one), as few write(2)s as PIPE_BUF allows.
+void write_lines(std::string_view text) {
+  while (!text.empty()) {
+    std::size_t end = text.size() <= PIPE_BUF ? text.size() : text.rfind('\n', PIPE_BUF - 1) + 1;
+    if (end == 0) {  // one line longer than PIPE_BUF
+      end = text.find('\n');
+      end = end == std::string_view::npos ? text.size() : end + 1;
+      std::lock_guard lock(long_lines);
+      write_all(text.data(), end);
+    } else {
+      write_all(text.data(), end);
+    }
+    text.remove_prefix(end);
+  }
+}
+
+// The lines of this thread's loop turn, while a LineBatch lives on it.
+struct Batch {
+  std::function<void(void (*)())> schedule;  // empty: no batching, each line written at once
+  std::string lines;
+  ~Batch() { write_lines(lines); }
+};
+thread_local Batch batch;
+
+void write_batch() {
+  write_lines(batch.lines);
+  batch.lines.clear();
+}
+
+// Beyond this, a turn's lines are written without waiting for its end.
+constexpr std::size_t kBatchBytes = 64 * 1024;
+
 class StderrLines final : public spdlog::sinks::sink {
  public:
   void log(const spdlog::details::log_msg& msg) override {
@@ -40,11 +87,15 @@ class StderrLines final : public spdlog::sinks::sink {
     }
     mine.buf.clear();
     mine.formatter->format(msg, mine.buf);
-    if (mine.buf.size() <= PIPE_BUF) return write_all(mine.buf.data(), mine.buf.size());
-    std::lock_guard lock(mu_);
-    write_all(mine.buf.data(), mine.buf.size());
+    const bool first = batch.lines.empty();
+    batch.lines.append(mine.buf.data(), mine.buf.size());
+    // Warnings and errors are written at once (with the lines before them, in order).
+    if (!batch.schedule || msg.level >= spdlog::level::warn || batch.lines.size() >= kBatchBytes)
+      write_batch();
+    else if (first)
+      batch.schedule(&write_batch);
   }
-  void flush() override {}  // nothing is buffered
+  void flush() override { write_batch(); }
   void set_pattern(const std::string& pattern) override {
     set_formatter(std::make_unique<spdlog::pattern_formatter>(pattern));
   }
@@ -55,22 +106,22 @@ class StderrLines final : public spdlog::sinks::sink {
   }
 
  private:
-  static void write_all(const char* p, std::size_t n) {
-    while (n > 0) {
-      ssize_t w = ::write(STDERR_FILENO, p, n);
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) return;  // stderr is gone: nowhere left to say so
-      p += w;
-      n -= static_cast<std::size_t>(w);
-    }
-  }
-
   std::mutex mu_;
   std::unique_ptr<spdlog::formatter> formatter_ = std::make_unique<spdlog::pattern_formatter>();
   std::atomic<unsigned> generation_{0};
 };
 
 }  // namespace
+
+LineBatch::LineBatch(std::function<void(void (*)())> schedule) {
+  write_batch();
+  batch.schedule = std::move(schedule);
+}
+
+LineBatch::~LineBatch() {
+  batch.schedule = nullptr;
+  write_batch();
+}
 
 void setup(const std::string& level) {
   auto logger =

@@ -2,10 +2,11 @@
 //   {"time":"2026-11-27T10:00:00.123456Z","level":"info","msg":"...",<fields>}
 // Field values are JSON-escaped; request bodies are never logged.
 //
-// Thread-safety: spdlog's *_mt logger; every function may be called from any thread.
+// Thread-safety: every function may be called from any thread (a LineBatch acts on its own).
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -34,5 +35,18 @@ struct DecisionLine {
   std::string_view message;  // denial / failure message ("" when allowed)
 };
 void decision(const DecisionLine& d);
+
+// While a LineBatch lives, the lines logged on its thread are kept until the callback it gives
+// `schedule` runs: an I/O thread passes "post it to my io_context", so the lines of one loop turn
+// (several under load, one when idle) leave in one write(2) right after the turn's handlers.
+// Warnings and errors are written at once. Its destructor writes what is left; without one, each
+// line is written as it is logged.
+class LineBatch {
+ public:
+  explicit LineBatch(std::function<void(void (*)())> schedule);
+  ~LineBatch();
+  LineBatch(const LineBatch&) = delete;
+  LineBatch& operator=(const LineBatch&) = delete;
+};
 
 }  // namespace freightgate::webhook::log

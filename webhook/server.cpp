@@ -8,6 +8,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -219,9 +220,14 @@ int Server::run(std::function<void()> periodic) {
   });
   for (auto& w : s.workers) s.keep_running.push_back(net::make_work_guard(*w));
   std::vector<std::thread> pool;
+  // Each worker writes its loop turn's log lines together, once the turn's handlers have run.
+  auto serve = [](net::io_context& w) {
+    log::LineBatch batch([&w](void (*write)()) { net::post(w, write); });
+    w.run();
+  };
   for (std::size_t i = 1; i < s.workers.size(); ++i)
-    pool.emplace_back([w = s.workers[i].get()] { w->run(); });
-  s.workers[0]->run();
+    pool.emplace_back([&serve, w = s.workers[i].get()] { serve(*w); });
+  serve(*s.workers[0]);
   for (auto& t : pool) t.join();
   spdlog::default_logger()->flush();
   return 0;

@@ -233,6 +233,14 @@ case_concurrent() {
   cat "$T/load.json"
   jq -e '.ok == 1600 and .bad_status == 0 and .inflight_failed == 0 and .not_delivered == 0 and .connects == 64' \
     "$T/load.json" >/dev/null || fail "64 keep-alive clients x 25 requests: $(cat "$T/load.json")"
+  # Under load the workers write their loop turn's log lines together: every request still has
+  # its decision line, each one whole (jq parses every line of the log).
+  stop_server
+  jq -e . "$T/server.log" >/dev/null || fail "the log has a line that is not one JSON object"
+  local lines
+  lines=$(jq -c 'select(.msg == "admission" and .uid == "77777777-aaaa-4bbb-8ccc-000000000001")' \
+    "$T/server.log" | wc -l)
+  [[ $lines == 1600 ]] || fail "1600 requests, $lines decision lines"
 }
 
 serial_served() {

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 
 #include "freightgate/model/json_writer.h"
 
@@ -18,14 +19,15 @@ namespace freightgate::webhook::log {
 
 namespace {
 
-// stderr with no lock shared by the threads: spdlog's stderr sink holds a process-wide mutex
+// stderr without a lock the threads wait on: spdlog's stderr sink holds a process-wide mutex
 // across the write, and the worker threads queued on it (a futex wait and wake on most requests
 // under load). Up to PIPE_BUF bytes are written whole by one write(2) to a pipe, and the kernel
-// serialises writes to a file; so lines go out in chunks of whole lines up to PIPE_BUF, and a
-// longer line takes a lock. Each thread formats with its own copy of the formatter (spdlog's is
-// not thread-safe), and an I/O thread keeps its lines until its loop turn ends (LineBatch).
+// serialises writes to a file; so lines go out in chunks of whole lines up to PIPE_BUF, under a
+// shared lock, and a longer line (which a pipe may split) under the exclusive one, so that no
+// chunk lands inside it. Each thread formats with its own copy of the formatter (spdlog's is not
+// thread-safe), and an I/O thread keeps its lines until its loop turn ends (LineBatch).
 
-std::mutex long_lines;
+std::shared_mutex long_lines;
 
 void write_all(const char* p, std::size_t n) {
   while (n > 0) {
@@ -44,9 +46,10 @@ void write_lines(std::string_view text) {
     if (end == 0) {  // one line longer than PIPE_BUF
       end = text.find('\n');
       end = end == std::string_view::npos ? text.size() : end + 1;
-      std::lock_guard lock(long_lines);
+      std::unique_lock lock(long_lines);
       write_all(text.data(), end);
     } else {
+      std::shared_lock lock(long_lines);
       write_all(text.data(), end);
     }
     text.remove_prefix(end);
@@ -56,6 +59,7 @@ void write_lines(std::string_view text) {
 // The lines of this thread's loop turn, while a LineBatch lives on it.
 struct Batch {
   std::function<void(void (*)())> schedule;  // empty: no batching, each line written at once
+  bool posted = false;                       // a write_posted is on its way
   std::string lines;
   ~Batch() { write_lines(lines); }
 };
@@ -64,6 +68,11 @@ thread_local Batch batch;
 void write_batch() {
   write_lines(batch.lines);
   batch.lines.clear();
+}
+
+void write_posted() {
+  batch.posted = false;
+  write_batch();
 }
 
 // Beyond this, a turn's lines are written without waiting for its end.
@@ -87,13 +96,18 @@ class StderrLines final : public spdlog::sinks::sink {
     }
     mine.buf.clear();
     mine.formatter->format(msg, mine.buf);
-    const bool first = batch.lines.empty();
     batch.lines.append(mine.buf.data(), mine.buf.size());
     // Warnings and errors are written at once (with the lines before them, in order).
     if (!batch.schedule || msg.level >= spdlog::level::warn || batch.lines.size() >= kBatchBytes)
-      write_batch();
-    else if (first)
-      batch.schedule(&write_batch);
+      return write_batch();
+    if (batch.posted) return;
+    try {
+      batch.schedule(&write_posted);
+    } catch (...) {
+      write_batch();  // no write on its way: not kept until some later line
+      throw;
+    }
+    batch.posted = true;
   }
   void flush() override { write_batch(); }
   void set_pattern(const std::string& pattern) override {
@@ -116,10 +130,12 @@ class StderrLines final : public spdlog::sinks::sink {
 LineBatch::LineBatch(std::function<void(void (*)())> schedule) {
   write_batch();
   batch.schedule = std::move(schedule);
+  batch.posted = false;
 }
 
 LineBatch::~LineBatch() {
   batch.schedule = nullptr;
+  batch.posted = false;
   write_batch();
 }
 

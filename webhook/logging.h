@@ -38,9 +38,10 @@ void decision(const DecisionLine& d);
 
 // While a LineBatch lives, the lines logged on its thread are kept until the callback it gives
 // `schedule` runs: an I/O thread passes "post it to my io_context", so the lines of one loop turn
-// (several under load, one when idle) leave in one write(2) right after the turn's handlers.
-// Warnings and errors are written at once. Its destructor writes what is left; without one, each
-// line is written as it is logged.
+// (several under load, one when idle) leave together right after the turn's handlers, in as few
+// write(2)s as PIPE_BUF allows (and early past 64 KiB). Warnings and errors are written at once.
+// Its destructor writes what is left; without one, each line is written as it is logged. (A
+// crash loses the info lines of the turn it happens in: they were never written.)
 class LineBatch {
  public:
   explicit LineBatch(std::function<void(void (*)())> schedule);

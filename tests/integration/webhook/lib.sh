@@ -9,12 +9,14 @@ fg_tmp=$(mktemp -d "${TMPDIR:-/tmp}/fg-webhook.XXXXXX")
 fg_server_pid=""
 fg_port=""
 fg_metrics_port=""
+fg_log_cat_pid=""
 
 fg_cleanup() {
   if [[ -n $fg_server_pid ]] && kill -0 "$fg_server_pid" 2>/dev/null; then
     kill -KILL "$fg_server_pid" 2>/dev/null || true
     wait "$fg_server_pid" 2>/dev/null || true
   fi
+  [[ -z $fg_log_cat_pid ]] || kill "$fg_log_cat_pid" 2>/dev/null || true
   rm -rf "$fg_tmp"
 }
 
@@ -78,9 +80,19 @@ start_server() {
   local state=(--state "dir:$FG_SOURCE_DIR/examples/guestbook")
   for a in "$@"; do [[ $a == --state* ]] && state=(); done
   : >"$fg_tmp/server.log"
+  local log=$fg_tmp/server.log
+  # FG_LOG_VIA_PIPE=1: stderr is a pipe, as under a container runtime, drained into server.log
+  # by cat (stop_server waits for it).
+  if [[ ${FG_LOG_VIA_PIPE:-} == 1 ]]; then
+    log=$fg_tmp/stderr.fifo
+    rm -f "$log"
+    mkfifo "$log"
+    cat "$log" >>"$fg_tmp/server.log" &
+    fg_log_cat_pid=$!
+  fi
   "$FG_WEBHOOK" --listen 127.0.0.1:0 --tls-cert-file "$fg_tmp/tls/tls.crt" \
     --tls-key-file "$fg_tmp/tls/tls.key" --threads 2 "${state[@]}" "$@" \
-    2>>"$fg_tmp/server.log" &
+    2>>"$log" &
   fg_server_pid=$!
   wait_until 10 grep -q '"msg":"listening"' "$fg_tmp/server.log" ||
     fail "server did not start"
@@ -98,6 +110,10 @@ stop_server() {
   fg_exit_code=0
   wait "$fg_server_pid" || fg_exit_code=$?
   fg_server_pid=""
+  if [[ -n $fg_log_cat_pid ]]; then
+    wait "$fg_log_cat_pid" || true
+    fg_log_cat_pid=""
+  fi
 }
 
 # curl over real TLS, verifying the serving certificate against the test CA.

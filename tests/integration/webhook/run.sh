@@ -226,17 +226,17 @@ case_tls_policy() {
 }
 
 case_concurrent() {
-  start_server --now "$NOW"
+  FG_LOG_VIA_PIPE=1 start_server --now "$NOW"
   dev_promotion 77777777-aaaa-4bbb-8ccc-000000000001 >"$T/req.json"
   "$FG_LOAD" --port "$fg_port" --ca "$T/pki/ca.crt" --body "$T/req.json" --path /validate,/mutate \
     --connections 64 --requests 25 >"$T/load.json"
   cat "$T/load.json"
   jq -e '.ok == 1600 and .bad_status == 0 and .inflight_failed == 0 and .not_delivered == 0 and .connects == 64' \
     "$T/load.json" >/dev/null || fail "64 keep-alive clients x 25 requests: $(cat "$T/load.json")"
-  # Under load the workers write their loop turn's log lines together: every request still has
-  # its decision line, each one whole (jq parses every line of the log).
+  # Under load the workers write their loop turn's log lines together, into a pipe: every
+  # request still has its decision line, and every line of the log is one whole JSON object.
   stop_server
-  jq -e . "$T/server.log" >/dev/null || fail "the log has a line that is not one JSON object"
+  jq -R fromjson "$T/server.log" >/dev/null || fail "the log has a line that is not one JSON object"
   local lines
   lines=$(jq -c 'select(.msg == "admission" and .uid == "77777777-aaaa-4bbb-8ccc-000000000001")' \
     "$T/server.log" | wc -l)

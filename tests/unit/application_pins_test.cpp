@@ -4,20 +4,15 @@
 // pinned one again after edits a user could make to a source.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <functional>
 
-#include "admission_test_util.h"
-#include "freightgate/admission/application_pins.h"
-#include "freightgate/state/dir_source.h"
+#include "pins_test_util.h"
 
 namespace fa = freightgate::admission;
 namespace fm = freightgate::model;
 using nlohmann::json;
 
 namespace {
-
-const std::string kFixtures = std::string(FG_SOURCE_DIR) + "/tests/fixtures/admission/application/";
 
 // What sources_pinned must say: spec as pin_application leaves it.
 bool spec_unchanged_by_pins(const std::string& text, const fm::Freight& f,
@@ -122,26 +117,11 @@ std::vector<json*> sources_of(json& app) {
 }
 
 TEST(SourcesPinned, SaysWhatPinApplicationDoes) {
-  auto src =
-      freightgate::state::DirSource::open(std::string(FG_SOURCE_DIR) + "/examples/guestbook");
-  ASSERT_TRUE(src.ok()) << src.error().to_string();
-  auto snapshot = (*src)->current();
-  std::vector<fa::StageRef> stages;
-  for (const auto* s : snapshot->stages("guestbook"))
-    stages.push_back({"guestbook", s->metadata.name});
+  fgtest::GuestbookPins pins = fgtest::guestbook_pins();
+  std::vector<fa::StageRef> stages = pins.stages;
   stages.push_back({"elsewhere", "qa"});
-  const auto freight = snapshot->freight_in("guestbook");
-  ASSERT_GE(freight.size(), 3u);
-
-  std::vector<json> apps;
-  for (const auto& entry : std::filesystem::directory_iterator(kFixtures)) {
-    if (entry.path().extension() != ".json") continue;
-    json review = json::parse(fgtest::read_file(entry.path().string()));
-    for (const char* which : {"object", "oldObject"})
-      if (review["request"].contains(which) && review["request"][which].is_object())
-        apps.push_back(review["request"][which]);
-  }
-  ASSERT_GE(apps.size(), 30u);
+  const auto& freight = pins.freight;
+  const std::vector<json> apps = fgtest::fixture_applications();
 
   int compared = 0, held = 0;
   auto check = [&](const json& app, const fm::Freight& f, const fa::StageRef& stage,

@@ -191,6 +191,41 @@ void pin_source(json& source, const model::Freight& f, const StageRef& stage) {
   }
 }
 
+// pin_source(source) as an Overlay over the view of `source`.
+Overlay source_overlay(JsonView source, const model::Freight& f, const StageRef& stage) {
+  if (!source.is_object()) return Overlay::view(source);
+  Overlay out = Overlay::object(/*partial=*/true);
+  if (const std::string* rev =
+          revision_pin(std::string(source["repoURL"].str()), std::string(source["chart"].str()), f))
+    out.set("targetRevision", Overlay::string(*rev));
+
+  if (is_freightgate_plugin(source)) {
+    Overlay env = Overlay::array();
+    for (const EnvPin& pin : env_pins(f, stage)) {
+      Overlay entry = Overlay::object(/*partial=*/false);
+      entry.set("name", Overlay::string(pin.name));
+      entry.set("value", Overlay::string(pin.value));
+      env.items.emplace_back("", std::move(entry));
+    }
+    for (JsonView e : source["plugin"]["env"].elements())
+      if (!is_env_pin_name(e["name"].str())) env.items.emplace_back("", Overlay::view(e));
+    out.child("plugin").set("env", std::move(env));
+  }
+
+  JsonView k = source["kustomize"];
+  if (k.is_object() && !f.images.empty()) {
+    const std::vector<JsonView> old = k["images"].elements();
+    std::vector<std::optional<std::string_view>> existing;
+    for (JsonView e : old)
+      existing.push_back(e.is_string() ? std::optional<std::string_view>(e.str()) : std::nullopt);
+    Overlay images = Overlay::array();
+    for (const ImageEntry& e : kustomize_image_pins(existing, f))
+      images.items.emplace_back("", e.kept ? Overlay::view(old[*e.kept]) : Overlay::string(e.pin));
+    out.child("kustomize").set("images", std::move(images));
+  }
+  return out;
+}
+
 // An object whose members are only `keys` (each may repeat: the last occurrence counts).
 bool has_only_members(JsonView v, std::initializer_list<std::string_view> keys) {
   simdjson::dom::object o;
@@ -302,6 +337,22 @@ json pin_application(const json& app, const model::Freight& f, const StageRef& s
     if (spec.contains("source")) pin_source(spec["source"], f, stage);
     if (spec.contains("sources") && spec["sources"].is_array())
       for (auto& s : spec["sources"]) pin_source(s, f, stage);
+  }
+  return out;
+}
+
+Overlay pin_overlay(JsonView app, const model::Freight& f, const StageRef& stage) {
+  Overlay out = Overlay::object(/*partial=*/true);
+  out.child("metadata").child("annotations").set(kFreightKey, Overlay::string(f.metadata.name));
+  JsonView spec = app["spec"];
+  if (!spec.is_object()) return out;
+  Overlay& pinned_spec = out.child("spec");
+  if (JsonView source = spec["source"]; source.is_object())
+    pinned_spec.set("source", source_overlay(source, f, stage));
+  if (JsonView sources = spec["sources"]; sources.is_array()) {
+    Overlay list = Overlay::array();
+    for (JsonView s : sources.elements()) list.items.emplace_back("", source_overlay(s, f, stage));
+    pinned_spec.set("sources", std::move(list));
   }
   return out;
 }

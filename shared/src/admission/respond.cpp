@@ -1,6 +1,7 @@
 // The shapes a rule set answers with: allow, deny, mutate (JSON Patch by diff), fail.
 #include "freightgate/admission/respond.h"
 
+#include "freightgate/admission/overlay_patch.h"
 #include "freightgate/admission/patch.h"
 
 namespace freightgate::admission {
@@ -47,14 +48,26 @@ Decision mutate_to(const AdmissionRequest& req, const nlohmann::json& desired,
   return patch_decision(req, req.object, desired, std::move(warnings));
 }
 
+namespace {
+Decision no_object_to_patch(const RequestInfo& req) {
+  return fail(req, FailureKind::Internal,
+              "freightgate attempted to patch a request without an object (operation " +
+                  req.operation + ")");
+}
+}  // namespace
+
 Decision patch_decision(const RequestInfo& req, const nlohmann::json& from,
                         const nlohmann::json& desired, std::vector<std::string> warnings) {
-  if (from.is_null())
-    return fail(req, FailureKind::Internal,
-                "freightgate attempted to patch a request without an object (operation " +
-                    req.operation + ")");
+  if (from.is_null()) return no_object_to_patch(req);
   Decision d = allow(req, std::move(warnings));
   d.response.patch = JsonPatch(diff_patch_text(from, desired));
+  return d;
+}
+
+Decision patch_decision(const RequestInfo& req, model::JsonView from, const Overlay& desired) {
+  if (from.is_null()) return no_object_to_patch(req);
+  Decision d = allow(req);
+  d.response.patch = JsonPatch(overlay_patch_text(from, desired));
   return d;
 }
 

@@ -132,8 +132,7 @@ Decision mutate(const RequestInfo& req, JsonView obj, JsonView old, const Contex
   // Any other edit of the pins is left as it is, for validation to judge: silently undoing a
   // user's change would hide it.
   if (!promotion && key->key == f->metadata.name) return allow(req);
-  const json from = pinned_members(obj);
-  json desired = pin_application(from, *f, stage);
+  Overlay desired = pin_overlay(obj, *f, stage);
   if (promotion) {
     // A promotion: stamp who and when. promoted-at is kept when the stamp is already ours, so
     // a reinvocation (reinvocationPolicy: IfNeeded) yields an empty patch.
@@ -142,12 +141,12 @@ Decision mutate(const RequestInfo& req, JsonView obj, JsonView old, const Contex
                    annotation(obj, kPromotedByKey) == req.userInfo.username &&
                    annotation(obj, kPreviousFreightKey) == prev &&
                    !annotation(obj, kPromotedAtKey).empty();
-    rules::set_json_annotation(desired, kPromotedByKey, req.userInfo.username);
-    if (!stamped) rules::set_json_annotation(desired, kPromotedAtKey, rfc3339(ctx.now));
-    rules::set_json_annotation(desired, kPreviousFreightKey,
-                               prev.empty() ? std::nullopt : std::optional<std::string>(prev));
+    Overlay& annotations = desired.child("metadata").child("annotations");
+    annotations.set(kPromotedByKey, Overlay::string(req.userInfo.username));
+    if (!stamped) annotations.set(kPromotedAtKey, Overlay::string(rfc3339(ctx.now)));
+    annotations.set(kPreviousFreightKey, prev.empty() ? Overlay::absent() : Overlay::string(prev));
   }
-  Decision d = patch_decision(req, from, desired);
+  Decision d = patch_decision(req, obj, desired);
   if (d.ok && !d.response.patch.empty()) d.response.auditAnnotations["freight"] = f->metadata.name;
   return d;
 }

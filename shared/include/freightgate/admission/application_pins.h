@@ -9,9 +9,10 @@
 //   - kustomize-type sources: kustomize.images gets `repoURL:tag@digest` for each of F's images
 //     (entries for other images are kept).
 // Validation is "pin_application(app, F) == app": the pins are exactly one Freight's expansion.
-// Requests are read as views (model/json_view.h); sources_pinned checks the pins on the view,
-// and only pinned_members(app), what the pins may change, is built as nlohmann::json to be
-// pinned and diffed (mutation) or to explain a mismatch (validation).
+// Requests are read as views (model/json_view.h): sources_pinned checks the pins on the view,
+// pin_overlay writes them over it for the mutation's patch (overlay_patch.h), and only a
+// validation's mismatch builds pinned_members(app), what the pins may change, as nlohmann::json
+// to be explained.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -21,6 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "freightgate/admission/overlay_patch.h"
 #include "freightgate/model/json_view.h"
 #include "freightgate/model/kargo.h"
 #include "freightgate/status.h"
@@ -66,6 +68,12 @@ nlohmann::json pinned_members(model::JsonView app);
 // `app` with every pin set for `f` (see above). Audit annotations are not touched.
 nlohmann::json pin_application(const nlohmann::json& app, const model::Freight& f,
                                const StageRef& stage);
+
+// pin_application(pinned_members(app), f, stage) as an Overlay over `app` (an object): the
+// members it lists are those pin_application writes, so overlay_patch_text(app, it) is
+// diff_patch_text(pinned_members(app), pin_application(...)). The mutating webhook's patch,
+// without building either side.
+Overlay pin_overlay(model::JsonView app, const model::Freight& f, const StageRef& stage);
 
 // Whether every source of `app` already carries the pins pin_application writes for `f` (its
 // targetRevision, plugin env and kustomize images), read off the view without building

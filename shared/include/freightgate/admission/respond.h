@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "freightgate/admission/engine.h"
+#include "freightgate/admission/overlay_patch.h"
 
 namespace freightgate::admission {
 
@@ -27,6 +28,8 @@ Decision mutate_to(const AdmissionRequest& req, const nlohmann::json& desired,
 // `desired`) into `desired`.
 Decision patch_decision(const RequestInfo& req, const nlohmann::json& from,
                         const nlohmann::json& desired, std::vector<std::string> warnings = {});
+// The same with the patch turning the view `from` into the Overlay `desired` (overlay_patch.h).
+Decision patch_decision(const RequestInfo& req, model::JsonView from, const Overlay& desired);
 
 // No decision possible: HTTP 500 (Internal) or 400 (BadRequest).
 Decision fail(const RequestInfo& req, FailureKind kind, std::string message);

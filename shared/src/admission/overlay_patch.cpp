@@ -1,0 +1,293 @@
+// The JSON Patch from a view to an Overlay (admission/overlay_patch.h): diff_into's walk
+// (admission/patch.cpp), reading the view's members sorted as nlohmann::json holds them.
+#include "freightgate/admission/overlay_patch.h"
+
+#include <algorithm>
+
+#include "freightgate/model/json_reader.h"
+#include "freightgate/model/json_writer.h"
+
+namespace freightgate::admission {
+
+namespace {
+Overlay of_kind(Overlay::Kind kind) {
+  Overlay o;
+  o.kind = kind;
+  return o;
+}
+}  // namespace
+
+Overlay Overlay::string(std::string s) {
+  Overlay o = of_kind(Kind::String);
+  o.text = std::move(s);
+  return o;
+}
+
+Overlay Overlay::view(model::JsonView v) {
+  Overlay o = of_kind(Kind::View);
+  o.value = v;
+  return o;
+}
+
+Overlay Overlay::object(bool partial) {
+  Overlay o = of_kind(Kind::Object);
+  o.partial = partial;
+  return o;
+}
+
+Overlay Overlay::array() { return of_kind(Kind::Array); }
+
+Overlay& Overlay::set(std::string_view key, Overlay value) {
+  for (auto& [k, v] : items)
+    if (k == key) return v = std::move(value);
+  return items.emplace_back(key, std::move(value)).second;
+}
+
+Overlay& Overlay::child(std::string_view key) {
+  for (auto& [k, v] : items)
+    if (k == key) return v;
+  return items.emplace_back(key, object(true)).second;
+}
+
+namespace {
+
+using model::JsonView;
+using Member = std::pair<std::string_view, const Overlay*>;
+
+// nlohmann's type of the value build_json makes of `v` (diff_into replaces on a type change).
+nlohmann::json::value_t json_type(JsonView v) {
+  using T = simdjson::dom::element_type;
+  using V = nlohmann::json::value_t;
+  switch (v.element().type()) {
+    case T::ARRAY:
+      return V::array;
+    case T::OBJECT:
+      return V::object;
+    case T::INT64:
+      return int64_t(v.element()) < 0 ? V::number_integer : V::number_unsigned;
+    case T::UINT64:
+      return V::number_unsigned;
+    case T::DOUBLE:
+      return V::number_float;
+    case T::STRING:
+      return V::string;
+    case T::BOOL:
+      return V::boolean;
+    case T::NULL_VALUE:
+      return V::null;
+  }
+  return V::null;
+}
+
+// An Object's members sorted by key, Absent ones included (they mean "remove").
+std::vector<Member> sorted_members(const Overlay& o) {
+  std::vector<Member> out;
+  out.reserve(o.items.size());
+  for (const auto& [k, v] : o.items) out.emplace_back(k, &v);
+  std::sort(out.begin(), out.end(),
+            [](const Member& a, const Member& b) { return a.first < b.first; });
+  return out;
+}
+
+void write_value(std::string& out, JsonView v) { model::append_json(out, *model::build_json(v)); }
+
+void write_value(std::string& out, const Overlay& o) {
+  switch (o.kind) {
+    case Overlay::Kind::String:
+      model::append_json_string(out, o.text);
+      return;
+    case Overlay::Kind::View:
+      write_value(out, o.value);
+      return;
+    case Overlay::Kind::Object: {
+      out += '{';
+      bool first = true;
+      for (const auto& [key, value] : sorted_members(o)) {
+        if (value->kind == Overlay::Kind::Absent) continue;
+        if (!first) out += ',';
+        first = false;
+        model::append_json_string(out, key);
+        out += ':';
+        write_value(out, *value);
+      }
+      out += '}';
+      return;
+    }
+    case Overlay::Kind::Array: {
+      out += '[';
+      for (std::size_t i = 0; i < o.items.size(); ++i) {
+        if (i) out += ',';
+        write_value(out, o.items[i].second);
+      }
+      out += ']';
+      return;
+    }
+    case Overlay::Kind::Absent:
+      out += "null";  // never written: an Absent member is left out, and arrays hold none
+      return;
+  }
+}
+
+class PatchWriter {
+ public:
+  std::string done() && {
+    text_ += ']';
+    return std::move(text_);
+  }
+
+  void diff(JsonView from, const Overlay& to) {
+    switch (to.kind) {
+      case Overlay::Kind::View:
+        return diff(from, to.value);
+      case Overlay::Kind::String:
+        if (!from.is_string() || from.str() != to.text) op("replace", path_, &to);
+        return;
+      case Overlay::Kind::Object:
+        if (!from.is_object()) return op("replace", path_, &to);
+        return diff_object(from, to);
+      case Overlay::Kind::Array:
+        if (!from.is_array()) return op("replace", path_, &to);
+        return diff_array(from, to);
+      case Overlay::Kind::Absent:
+        return;  // handled by the object holding it
+    }
+  }
+
+ private:
+  // diff_into(build(from), build(to)).
+  void diff(JsonView from, JsonView to) {
+    if (json_type(from) != json_type(to) || !(from.is_object() || from.is_array())) {
+      if (!(from == to)) op("replace", path_, to);
+      return;
+    }
+    const std::size_t len = path_.size();
+    if (from.is_array()) {
+      const std::vector<JsonView> a = from.elements(), b = to.elements();
+      std::size_t i = 0;
+      for (; i < a.size() && i < b.size(); ++i) {
+        index(i);
+        diff(a[i], b[i]);
+        path_.resize(len);
+      }
+      remove_surplus(a.size(), i);
+      for (; i < b.size(); ++i) op("add", path_ + "/-", b[i]);
+      return;
+    }
+    const auto a = from.members(), b = to.members();
+    auto find = [](const auto& members, std::string_view key) {
+      auto it = std::lower_bound(members.begin(), members.end(), key,
+                                 [](const auto& m, std::string_view k) { return m.first < k; });
+      return it != members.end() && it->first == key ? &*it : nullptr;
+    };
+    for (const auto& [key, value] : a) {
+      token(key);
+      if (const auto* there = find(b, key))
+        diff(value, there->second);
+      else
+        op("remove", path_);
+      path_.resize(len);
+    }
+    for (const auto& [key, value] : b) {
+      if (find(a, key)) continue;
+      token(key);
+      op("add", path_, value);
+      path_.resize(len);
+    }
+  }
+
+  void diff_object(JsonView from, const Overlay& to) {
+    const std::size_t len = path_.size();
+    const std::vector<Member> listed = sorted_members(to);
+    auto find = [&listed](std::string_view key) -> const Overlay* {
+      auto it = std::lower_bound(listed.begin(), listed.end(), key,
+                                 [](const Member& m, std::string_view k) { return m.first < k; });
+      return it != listed.end() && it->first == key ? it->second : nullptr;
+    };
+    const auto members = from.members();
+    for (const auto& [key, value] : members) {
+      const Overlay* want = find(key);
+      if (!want && to.partial) continue;
+      token(key);
+      if (!want || want->kind == Overlay::Kind::Absent)
+        op("remove", path_);
+      else
+        diff(value, *want);
+      path_.resize(len);
+    }
+    for (const auto& [key, want] : listed) {
+      if (want->kind == Overlay::Kind::Absent) continue;
+      bool had =
+          std::binary_search(members.begin(), members.end(), key,
+                             [](const auto& a, const auto& b) { return key_of(a) < key_of(b); });
+      if (had) continue;
+      token(key);
+      op("add", path_, want);
+      path_.resize(len);
+    }
+  }
+
+  void diff_array(JsonView from, const Overlay& to) {
+    const std::size_t len = path_.size();
+    const std::vector<JsonView> have = from.elements();
+    std::size_t i = 0;
+    for (; i < have.size() && i < to.items.size(); ++i) {
+      index(i);
+      diff(have[i], to.items[i].second);
+      path_.resize(len);
+    }
+    remove_surplus(have.size(), i);
+    for (; i < to.items.size(); ++i) op("add", path_ + "/-", &to.items[i].second);
+  }
+
+  static std::string_view key_of(std::string_view k) { return k; }
+  static std::string_view key_of(const std::pair<std::string_view, JsonView>& m) { return m.first; }
+
+  // Items past `kept` are removed from the last one down, so every index stays valid.
+  void remove_surplus(std::size_t size, std::size_t kept) {
+    for (std::size_t k = size; k > kept; --k) op("remove", path_ + "/" + std::to_string(k - 1));
+  }
+
+  void token(std::string_view key) {
+    path_ += '/';
+    model::append_json_pointer_token(path_, key);
+  }
+  void index(std::size_t i) {
+    path_ += '/';
+    path_ += std::to_string(i);
+  }
+
+  // One operation, its members in the order nlohmann's dump writes them (sorted by key).
+  template <class Value>
+  void op(const char* kind, const std::string& path, const Value& value) {
+    start(kind, path);
+    text_ += R"(,"value":)";
+    if constexpr (std::is_same_v<Value, JsonView>)
+      write_value(text_, value);
+    else
+      write_value(text_, *value);
+    text_ += '}';
+  }
+  void op(const char* kind, const std::string& path) {
+    start(kind, path);
+    text_ += '}';
+  }
+  void start(const char* kind, const std::string& path) {
+    text_ += text_.size() == 1 ? R"({"op":")" : R"(,{"op":")";
+    text_ += kind;
+    text_ += R"(","path":)";
+    model::append_json_string(text_, path);
+  }
+
+  std::string text_ = "[";
+  std::string path_;
+};
+
+}  // namespace
+
+std::string overlay_patch_text(JsonView from, const Overlay& to) {
+  PatchWriter w;
+  w.diff(from, to);
+  return std::move(w).done();
+}
+
+}  // namespace freightgate::admission

@@ -196,8 +196,9 @@ class PatchWriter {
   }
 
   void diff_object(JsonView from, const Overlay& to) {
-    const std::size_t len = path_.size();
     const std::vector<Member> listed = sorted_members(to);
+    if (to.partial) return diff_listed(from, listed);
+    const std::size_t len = path_.size();
     auto find = [&listed](std::string_view key) -> const Overlay* {
       auto it = std::lower_bound(listed.begin(), listed.end(), key,
                                  [](const Member& m, std::string_view k) { return m.first < k; });
@@ -206,7 +207,6 @@ class PatchWriter {
     const auto members = from.members();
     for (const auto& [key, value] : members) {
       const Overlay* want = find(key);
-      if (!want && to.partial) continue;
       token(key);
       if (!want || want->kind == Overlay::Kind::Absent)
         op("remove", path_);
@@ -220,6 +220,28 @@ class PatchWriter {
           std::binary_search(members.begin(), members.end(), key,
                              [](const auto& a, const auto& b) { return key_of(a) < key_of(b); });
       if (had) continue;
+      token(key);
+      op("add", path_, want);
+      path_.resize(len);
+    }
+  }
+
+  // A partial object: only the listed members are looked up (an Application's metadata and
+  // annotations can be large), in the same order: those `from` has, then those it gains.
+  void diff_listed(JsonView from, const std::vector<Member>& listed) {
+    const std::size_t len = path_.size();
+    for (const auto& [key, want] : listed) {
+      JsonView value = from[key];
+      if (value.is_absent()) continue;
+      token(key);
+      if (want->kind == Overlay::Kind::Absent)
+        op("remove", path_);
+      else
+        diff(value, *want);
+      path_.resize(len);
+    }
+    for (const auto& [key, want] : listed) {
+      if (want->kind == Overlay::Kind::Absent || from.contains(key)) continue;
       token(key);
       op("add", path_, want);
       path_.resize(len);

@@ -5,6 +5,10 @@
 # Application (with the managedFields and the status a synced Application carries)
 # asking for Freight jolly-jaguar (-> /mutate), and the object the webhook's patch produced
 # (applied with kubectl patch --local, -> /validate).
+# object and oldObject have their keys sorted at every level: an Application is a custom
+# resource, which kube-apiserver holds as unstructured.Unstructured and encodes with Go's
+# encoding/json over map[string]interface{} (apimachinery's UnstructuredJSONScheme), and Go writes
+# map keys sorted. (The envelope, a typed struct, keeps its field order.)
 set -euo pipefail
 build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -47,8 +51,8 @@ live='
       reconciledAt: "2026-11-25T16:40:02Z",
       sourceType: "Plugin", summary: {images: ["ghcr.io/akuity/guestbook:v0.0.2"]},
       controllerNamespace: "argocd"}'
-old=$(app guestbook-dev | jq -c "$live")
-new=$(jq -c '.metadata.annotations["freightgate.io/freight"] = "jolly-jaguar"' <<<"$old")
+old=$(app guestbook-dev | jq -S -c "$live")
+new=$(jq -S -c '.metadata.annotations["freightgate.io/freight"] = "jolly-jaguar"' <<<"$old")
 start_server --state "dir:$root/examples/guestbook" --now 2026-11-26T10:00:00Z
 app_review 5e0b7c1a-9f2d-4e8b-a3c6-7d1e2f3a4b5c UPDATE alice@example.com guestbook-developers \
   "$new" "$old" | jq -c . >"$here/review-mutate.json"
@@ -56,7 +60,7 @@ post /mutate "$here/review-mutate.json" "$T/mutate.out" >/dev/null
 jq '.request.object' "$here/review-mutate.json" >"$T/obj.json"
 # kubectl leaves managedFields out of its output; the API server keeps them in the object.
 pinned=$(kubectl patch --local -f "$T/obj.json" --type=json -p "$(decoded_patch "$T/mutate.out")" -o json |
-  jq -c --argjson mf "$(jq -c .metadata.managedFields "$T/obj.json")" '.metadata.managedFields = $mf')
+  jq -S -c --argjson mf "$(jq -c .metadata.managedFields "$T/obj.json")" '.metadata.managedFields = $mf')
 app_review 6f1c8d2b-0a3e-4f9c-b4d7-8e2f3a4b5c6d UPDATE alice@example.com guestbook-developers \
   "$pinned" "$old" | jq -c . >"$here/review-validate.json"
 post /validate "$here/review-validate.json" "$T/validate.out" >/dev/null

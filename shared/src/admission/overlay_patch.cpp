@@ -37,22 +37,26 @@ Overlay Overlay::object(bool partial) {
 
 Overlay Overlay::array() { return of_kind(Kind::Array); }
 
+// An Object's members stay sorted by key (as nlohmann::json holds them): the walk reads them in
+// order, with nothing to sort.
 Overlay& Overlay::set(std::string_view key, Overlay value) {
-  for (auto& [k, v] : items)
-    if (k == key) return v = std::move(value);
-  return items.emplace_back(key, std::move(value)).second;
+  auto at = std::lower_bound(items.begin(), items.end(), key,
+                             [](const auto& item, std::string_view k) { return item.first < k; });
+  if (at != items.end() && at->first == key) return at->second = std::move(value);
+  return items.emplace(at, key, std::move(value))->second;
 }
 
 Overlay& Overlay::child(std::string_view key) {
-  for (auto& [k, v] : items)
-    if (k == key) return v;
-  return items.emplace_back(key, object(true)).second;
+  auto at = std::lower_bound(items.begin(), items.end(), key,
+                             [](const auto& item, std::string_view k) { return item.first < k; });
+  if (at != items.end() && at->first == key) return at->second;
+  return items.emplace(at, key, object(true))->second;
 }
 
 namespace {
 
 using model::JsonView;
-using Member = std::pair<std::string_view, const Overlay*>;
+using Members = std::vector<std::pair<std::string_view, Overlay>>;
 
 // nlohmann's type of the value build_json makes of `v` (diff_into replaces on a type change).
 nlohmann::json::value_t json_type(JsonView v) {
@@ -79,16 +83,6 @@ nlohmann::json::value_t json_type(JsonView v) {
   return V::null;
 }
 
-// An Object's members sorted by key, Absent ones included (they mean "remove").
-std::vector<Member> sorted_members(const Overlay& o) {
-  std::vector<Member> out;
-  out.reserve(o.items.size());
-  for (const auto& [k, v] : o.items) out.emplace_back(k, &v);
-  std::sort(out.begin(), out.end(),
-            [](const Member& a, const Member& b) { return a.first < b.first; });
-  return out;
-}
-
 void write_value(std::string& out, JsonView v) { model::append_json(out, *model::build_json(v)); }
 
 void write_value(std::string& out, const Overlay& o) {
@@ -102,13 +96,13 @@ void write_value(std::string& out, const Overlay& o) {
     case Overlay::Kind::Object: {
       out += '{';
       bool first = true;
-      for (const auto& [key, value] : sorted_members(o)) {
-        if (value->kind == Overlay::Kind::Absent) continue;
+      for (const auto& [key, value] : o.items) {
+        if (value.kind == Overlay::Kind::Absent) continue;
         if (!first) out += ',';
         first = false;
         model::append_json_string(out, key);
         out += ':';
-        write_value(out, *value);
+        write_value(out, value);
       }
       out += '}';
       return;
@@ -196,13 +190,13 @@ class PatchWriter {
   }
 
   void diff_object(JsonView from, const Overlay& to) {
-    const std::vector<Member> listed = sorted_members(to);
+    const Members& listed = to.items;
     if (to.partial) return diff_listed(from, listed);
     const std::size_t len = path_.size();
     auto find = [&listed](std::string_view key) -> const Overlay* {
       auto it = std::lower_bound(listed.begin(), listed.end(), key,
-                                 [](const Member& m, std::string_view k) { return m.first < k; });
-      return it != listed.end() && it->first == key ? it->second : nullptr;
+                                 [](const auto& m, std::string_view k) { return m.first < k; });
+      return it != listed.end() && it->first == key ? &it->second : nullptr;
     };
     const auto members = from.members();
     for (const auto& [key, value] : members) {
@@ -215,35 +209,35 @@ class PatchWriter {
       path_.resize(len);
     }
     for (const auto& [key, want] : listed) {
-      if (want->kind == Overlay::Kind::Absent) continue;
+      if (want.kind == Overlay::Kind::Absent) continue;
       bool had =
           std::binary_search(members.begin(), members.end(), key,
                              [](const auto& a, const auto& b) { return key_of(a) < key_of(b); });
       if (had) continue;
       token(key);
-      op("add", path_, want);
+      op("add", path_, &want);
       path_.resize(len);
     }
   }
 
   // A partial object: only the listed members are looked up (an Application's metadata and
   // annotations can be large), in the same order: those `from` has, then those it gains.
-  void diff_listed(JsonView from, const std::vector<Member>& listed) {
+  void diff_listed(JsonView from, const Members& listed) {
     const std::size_t len = path_.size();
     for (const auto& [key, want] : listed) {
       JsonView value = from[key];
       if (value.is_absent()) continue;
       token(key);
-      if (want->kind == Overlay::Kind::Absent)
+      if (want.kind == Overlay::Kind::Absent)
         op("remove", path_);
       else
-        diff(value, *want);
+        diff(value, want);
       path_.resize(len);
     }
     for (const auto& [key, want] : listed) {
-      if (want->kind == Overlay::Kind::Absent || from.contains(key)) continue;
+      if (want.kind == Overlay::Kind::Absent || from.contains(key)) continue;
       token(key);
-      op("add", path_, want);
+      op("add", path_, &want);
       path_.resize(len);
     }
   }

@@ -64,10 +64,14 @@ std::vector<JsonView> JsonView::elements() const {
 std::vector<std::pair<std::string_view, JsonView>> JsonView::members() const {
   std::vector<std::pair<std::string_view, JsonView>> out;
   if (!is_object()) return out;
-  for (dom::key_value_pair m : dom::object(e_)) out.emplace_back(m.key, JsonView(m.value));
+  dom::object o(e_);
+  out.reserve(o.size());
+  for (dom::key_value_pair m : o) out.emplace_back(m.key, JsonView(m.value));
   // Sorted by key, text order kept among equal keys: the last of each run is the one kept.
-  std::stable_sort(out.begin(), out.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  // (kube-apiserver writes custom resources with their keys sorted: nothing to do then.)
+  auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
+  if (!std::is_sorted(out.begin(), out.end(), by_key))
+    std::stable_sort(out.begin(), out.end(), by_key);
   std::size_t kept = 0;
   for (std::size_t i = 0; i < out.size(); ++i) {
     if (i + 1 < out.size() && out[i + 1].first == out[i].first) continue;

@@ -46,8 +46,9 @@ struct Overlay {
   std::string text;       // String
   model::JsonView value;  // View
   bool partial = false;   // Object
-  // Object: listed members, in no particular order (keys must outlive the Overlay: literals,
-  // or keys of the view). Array: elements, with an empty key.
+  // Object: listed members, sorted by key (add them with set/child, which keep the order); keys
+  // must outlive the Overlay (literals, or keys of the view). Array: elements, with empty keys
+  // (push them in order).
   std::vector<std::pair<std::string_view, Overlay>> items;
 };
 

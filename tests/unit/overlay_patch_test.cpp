@@ -9,6 +9,7 @@
 
 #include "freightgate/admission/overlay_patch.h"
 #include "freightgate/admission/patch.h"
+#include "freightgate/admission/respond.h"
 #include "freightgate/model/json_reader.h"
 #include "pins_test_util.h"
 
@@ -214,6 +215,33 @@ TEST(OverlayPatch, PartialObjectsLeaveUnlistedMembersAlone) {
             R"([{"op":"remove","path":"/m"},{"op":"remove","path":"/n"},)"
             R"({"op":"replace","path":"/o","value":"5"}])");
   EXPECT_EQ(fa::overlay_patch_text(from, Overlay::object(true)), "[]");
+}
+
+// A patch needs an object to patch: anything else is an internal error (HTTP 500, so the
+// webhook's failurePolicy decides), never a patch replacing the whole document.
+TEST(OverlayPatch, DecisionNeedsAnObject) {
+  fa::RequestInfo req;
+  req.uid = "u1";
+  req.operation = "DELETE";
+  Overlay to = Overlay::object(true);
+  to.child("metadata").child("annotations").set("a", Overlay::string("b"));
+  for (const char* text : {"null", "\"x\"", "[1]"}) {
+    fm::JsonDocument doc;
+    fa::Decision d = fa::patch_decision(req, parsed(doc, text), to);
+    EXPECT_FALSE(d.ok) << text;
+    EXPECT_EQ(d.failure.kind, fa::FailureKind::Internal) << text;
+    EXPECT_NE(d.failure.message.find("without an object (operation DELETE)"), std::string::npos);
+  }
+  EXPECT_FALSE(fa::patch_decision(req, fm::JsonView(), to).ok);
+  fm::JsonDocument doc;
+  fa::Decision d = fa::patch_decision(req, parsed(doc, R"({"metadata":{}})"), to);
+  ASSERT_TRUE(d.ok);
+  EXPECT_TRUE(d.response.allowed);
+  EXPECT_EQ(d.response.patch.text(),
+            R"([{"op":"add","path":"/metadata/annotations","value":{"a":"b"}}])");
+  d = fa::patch_decision(req, parsed(doc, R"({"metadata":{"annotations":{"a":"b"}}})"), to);
+  ASSERT_TRUE(d.ok);
+  EXPECT_TRUE(d.response.patch.empty());
 }
 
 // The promotion stamps mutate writes, on both sides.

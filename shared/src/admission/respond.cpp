@@ -65,7 +65,7 @@ Decision patch_decision(const RequestInfo& req, const nlohmann::json& from,
 }
 
 Decision patch_decision(const RequestInfo& req, model::JsonView from, const Overlay& desired) {
-  if (from.is_null()) return no_object_to_patch(req);
+  if (!from.is_object()) return no_object_to_patch(req);  // a Kubernetes object is a JSON object
   Decision d = allow(req);
   d.response.patch = JsonPatch(overlay_patch_text(from, desired));
   return d;

@@ -8,9 +8,9 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 
 #include "logging.h"
+#include "tls_stream.h"
 
 namespace freightgate::webhook {
 namespace {
@@ -21,7 +21,6 @@ namespace ssl = boost::asio::ssl;
 using tcp = net::ip::tcp;
 
 using PlainStream = beast::basic_stream<tcp, ConnectionStrand>;
-using TlsStream = beast::ssl_stream<PlainStream>;
 
 // How long an idle keep-alive connection may still bring a request once draining starts.
 constexpr std::chrono::milliseconds kDrainIdleWindow{1000};
@@ -57,7 +56,9 @@ class Session : public Drainable, public std::enable_shared_from_this<Session<St
     else
       return Stream(std::move(socket));
   }
-  PlainStream& lowest() { return beast::get_lowest_layer(stream_); }
+  // The layer with expires_after(), socket() and close(): the TlsStream itself, or the plain
+  // stream.
+  auto& lowest() { return beast::get_lowest_layer(stream_); }
   bool draining() const { return env_.drain.draining.load(); }
 
   void on_start() {
@@ -65,7 +66,6 @@ class Session : public Drainable, public std::enable_shared_from_this<Session<St
       phase_ = Phase::Handshake;
       lowest().expires_after(env_.limits.read_header_timeout);
       stream_.async_handshake(
-          ssl::stream_base::server,
           beast::bind_front_handler(&Session::on_handshake, this->shared_from_this()));
     } else {
       do_idle();

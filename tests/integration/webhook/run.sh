@@ -243,6 +243,42 @@ case_concurrent() {
   [[ $lines == 1600 ]] || fail "1600 requests, $lines decision lines"
 }
 
+# http_request PATH BODY_FILE UID [close]: an HTTP/1.1 POST of an AdmissionReview as raw bytes.
+http_request() {
+  printf 'POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' "$1"
+  [[ ${4:-} == close ]] && printf 'Connection: close\r\n'
+  printf 'Content-Length: %s\r\n\r\n' "$(jq -c --arg uid "$3" '.request.uid = $uid' "$2" | head -c -1 | wc -c)"
+  jq -c --arg uid "$3" '.request.uid = $uid' "$2" | head -c -1
+}
+
+# Requests pipelined on one keep-alive connection: openssl s_client sends what it reads from
+# stdin, up to 16 KiB a TLS record, so records hold several requests and requests span records.
+# Every one is answered, in order, and the last one's `Connection: close` ends the connection.
+case_pipelined() {
+  start_server --now "$NOW"
+  mutated_dev_app
+  app_review 11111111-aaaa-4bbb-8ccc-000000000002 UPDATE alice@example.com guestbook-developers \
+    "$(cat "$T/patched.json")" "$(app guestbook-dev)" >"$T/v.json"
+  dev_promotion 11111111-aaaa-4bbb-8ccc-000000000003 >"$T/m.json"
+  local i n=12
+  for ((i = 1; i <= n; i++)); do
+    if ((i % 3 == 0)); then http_request /mutate "$T/m.json" "pipelined-$i"; else http_request /validate "$T/v.json" "pipelined-$i"; fi
+  done >"$T/pipelined.txt"
+  http_request /validate "$T/v.json" pipelined-last close >>"$T/pipelined.txt"
+  timeout 20 openssl s_client -quiet -connect "127.0.0.1:$fg_port" -servername localhost \
+    -CAfile "$T/pki/ca.crt" <"$T/pipelined.txt" >"$T/pipelined.out" 2>"$T/s_client.err" ||
+    fail "s_client: $(cat "$T/s_client.err")"
+  local uids want
+  uids=$(grep -ao '"uid":"pipelined-[a-z0-9]*"' "$T/pipelined.out" | cut -d'"' -f4 | tr '\n' ' ')
+  want=$(for ((i = 1; i <= n; i++)); do printf 'pipelined-%s ' "$i"; done; printf 'pipelined-last ')
+  [[ $uids == "$want" ]] || fail "pipelined answers, in order: want [$want], got [$uids]"
+  # (A response follows the body before it on the same line: bodies end without a newline.)
+  [[ $(grep -ao 'HTTP/1.1 [0-9]* [A-Za-z ]*' "$T/pipelined.out" | sort | uniq -c | xargs) == "$((n + 1)) HTTP/1.1 200 OK" ]] ||
+    fail "expected $((n + 1)) responses of 200: $(grep -ao 'HTTP/1.1 [0-9]*' "$T/pipelined.out" | sort | uniq -c)"
+  [[ $(grep -aci '^Connection: close' "$T/pipelined.out") == 1 ]] || fail "the last response must close"
+  [[ $(grep -ao '"patch":' "$T/pipelined.out" | wc -l) == $((n / 3)) ]] || fail "each /mutate answer carries its patch"
+}
+
 serial_served() {
   openssl s_client -connect "127.0.0.1:$fg_port" -servername localhost </dev/null 2>/dev/null |
     openssl x509 -noout -serial

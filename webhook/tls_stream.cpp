@@ -18,6 +18,16 @@ namespace net = boost::asio;
 
 TlsState& state_of(BIO* bio) { return *static_cast<TlsState*>(BIO_get_data(bio)); }
 
+// memcpy in pieces under glibc's `rep movsb` threshold (about 2 KiB): into a cold destination
+// (each connection's OpenSSL buffer), `rep movsb` is slow on AMD EPYC. perf under
+// bench/webhook-load's /validate: this copy of a 7.5 KB request was 4.7 % of the server's
+// samples in one memcpy, 2.2 % in 1 KiB pieces (the vector loop; as fast elsewhere).
+void copy_in_pieces(char* out, const char* in, std::size_t n) {
+  constexpr std::size_t kPiece = 1024;
+  for (std::size_t done = 0; done < n; done += kPiece)
+    std::memcpy(out + done, in + done, std::min(kPiece, n - done));
+}
+
 // OpenSSL's reads take the ciphertext the stream has read; an empty buffer is "try again".
 int take_input(BIO* bio, char* out, size_t len, size_t* taken) {
   TlsState& s = state_of(bio);
@@ -28,7 +38,7 @@ int take_input(BIO* bio, char* out, size_t len, size_t* taken) {
     if (!s.input_eof) BIO_set_retry_read(bio);
     return 0;
   }
-  std::memcpy(out, s.input.get() + s.input_begin, n);
+  copy_in_pieces(out, s.input.get() + s.input_begin, n);
   s.input_begin += n;
   return 1;
 }

@@ -48,8 +48,8 @@ std::string_view env_value(JsonView source, std::string_view name) {
 
 std::string image_pin(const Image& i) {
   std::string s = i.repoURL;
-  if (!i.tag.empty()) s += ":" + i.tag;
-  if (!i.digest.empty()) s += "@" + i.digest;
+  if (!i.tag.empty()) (s += ':') += i.tag;
+  if (!i.digest.empty()) (s += '@') += i.digest;
   return s;
 }
 
@@ -60,7 +60,10 @@ std::string join_sorted(const std::vector<T>& items, F format) {
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const T* a, const T* b) { return a->repoURL < b->repoURL; });
   std::string out;
-  for (const T* i : sorted) out += (out.empty() ? "" : ",") + format(*i);
+  for (const T* i : sorted) {
+    if (!out.empty()) out += ',';
+    out += format(*i);
+  }
   return out;
 }
 
@@ -110,11 +113,17 @@ struct EnvPin {
 };
 
 std::vector<EnvPin> env_pins(const model::Freight& f, const StageRef& stage) {
-  const std::string values[] = {f.metadata.name, stage.stage,    stage.project,
-                                images_pin(f),   commits_pin(f), charts_pin(f)};
   std::vector<EnvPin> out;
-  for (std::size_t i = 0; i < std::size(kEnvPinNames); ++i)
-    if (!values[i].empty()) out.push_back({kEnvPinNames[i], values[i]});
+  out.reserve(std::size(kEnvPinNames));
+  auto add = [&out](const char* name, std::string value) {
+    if (!value.empty()) out.push_back({name, std::move(value)});
+  };
+  add(kEnvPinNames[0], f.metadata.name);
+  add(kEnvPinNames[1], stage.stage);
+  add(kEnvPinNames[2], stage.project);
+  add(kEnvPinNames[3], images_pin(f));
+  add(kEnvPinNames[4], commits_pin(f));
+  add(kEnvPinNames[5], charts_pin(f));
   return out;
 }
 

@@ -37,18 +37,35 @@ Overlay Overlay::object(bool partial) {
 
 Overlay Overlay::array() { return of_kind(Kind::Array); }
 
+namespace {
+
+// Where `key` is, or would go, among members sorted by key (an Object's items, or a view's
+// members()).
+template <class Members>
+auto member_slot(Members& members, std::string_view key) {
+  return std::lower_bound(members.begin(), members.end(), key,
+                          [](const auto& member, std::string_view k) { return member.first < k; });
+}
+
+// The member `key` of `members` (sorted by key), or nullptr.
+template <class Members>
+auto find_member(Members& members, std::string_view key) -> decltype(&*members.begin()) {
+  auto at = member_slot(members, key);
+  return at != members.end() && at->first == key ? &*at : nullptr;
+}
+
+}  // namespace
+
 // An Object's members stay sorted by key (as nlohmann::json holds them): the walk reads them in
 // order, with nothing to sort.
 Overlay& Overlay::set(std::string_view key, Overlay value) {
-  auto at = std::lower_bound(items.begin(), items.end(), key,
-                             [](const auto& item, std::string_view k) { return item.first < k; });
+  auto at = member_slot(items, key);
   if (at != items.end() && at->first == key) return at->second = std::move(value);
   return items.emplace(at, key, std::move(value))->second;
 }
 
 Overlay& Overlay::child(std::string_view key) {
-  auto at = std::lower_bound(items.begin(), items.end(), key,
-                             [](const auto& item, std::string_view k) { return item.first < k; });
+  auto at = member_slot(items, key);
   if (at != items.end() && at->first == key) return at->second;
   return items.emplace(at, key, object(true))->second;
 }
@@ -168,21 +185,16 @@ class PatchWriter {
       return;
     }
     const auto a = from.members(), b = to.members();
-    auto find = [](const auto& members, std::string_view key) {
-      auto it = std::lower_bound(members.begin(), members.end(), key,
-                                 [](const auto& m, std::string_view k) { return m.first < k; });
-      return it != members.end() && it->first == key ? &*it : nullptr;
-    };
     for (const auto& [key, value] : a) {
       token(key);
-      if (const auto* there = find(b, key))
+      if (const auto* there = find_member(b, key))
         diff(value, there->second);
       else
         op("remove", path_);
       path_.resize(len);
     }
     for (const auto& [key, value] : b) {
-      if (find(a, key)) continue;
+      if (find_member(a, key)) continue;
       token(key);
       op("add", path_, value);
       path_.resize(len);
@@ -193,27 +205,19 @@ class PatchWriter {
     const Members& listed = to.items;
     if (to.partial) return diff_listed(from, listed);
     const std::size_t len = path_.size();
-    auto find = [&listed](std::string_view key) -> const Overlay* {
-      auto it = std::lower_bound(listed.begin(), listed.end(), key,
-                                 [](const auto& m, std::string_view k) { return m.first < k; });
-      return it != listed.end() && it->first == key ? &it->second : nullptr;
-    };
     const auto members = from.members();
     for (const auto& [key, value] : members) {
-      const Overlay* want = find(key);
+      const auto* want = find_member(listed, key);
       token(key);
-      if (!want || want->kind == Overlay::Kind::Absent)
+      if (!want || want->second.kind == Overlay::Kind::Absent)
         op("remove", path_);
       else
-        diff(value, *want);
+        diff(value, want->second);
       path_.resize(len);
     }
     for (const auto& [key, want] : listed) {
       if (want.kind == Overlay::Kind::Absent) continue;
-      bool had =
-          std::binary_search(members.begin(), members.end(), key,
-                             [](const auto& a, const auto& b) { return key_of(a) < key_of(b); });
-      if (had) continue;
+      if (find_member(members, key)) continue;
       token(key);
       op("add", path_, &want);
       path_.resize(len);
@@ -254,9 +258,6 @@ class PatchWriter {
     remove_surplus(have.size(), i);
     for (; i < to.items.size(); ++i) op("add", path_ + "/-", &to.items[i].second);
   }
-
-  static std::string_view key_of(std::string_view k) { return k; }
-  static std::string_view key_of(const std::pair<std::string_view, JsonView>& m) { return m.first; }
 
   // Items past `kept` are removed from the last one down, so every index stays valid.
   void remove_surplus(std::size_t size, std::size_t kept) {

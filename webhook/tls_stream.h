@@ -21,6 +21,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include <cerrno>
 #include <chrono>
 #include <climits>
 #include <cstddef>
@@ -161,6 +162,7 @@ class TlsOp {
   template <class Self>
   void call(Self& self) {
     ERR_clear_error();  // the error queue is per thread, shared by its connections
+    errno = 0;          // SSL_ERROR_SYSCALL reads errno: never a stale one from another call
     int r = call_(s_.ssl);
     if (r > 0) return finish(self, {}, static_cast<std::size_t>(r));
     switch (int reason = SSL_get_error(s_.ssl, r)) {

@@ -24,6 +24,8 @@ using PlainStream = beast::basic_stream<tcp, ConnectionStrand>;
 
 // How long an idle keep-alive connection may still bring a request once draining starts.
 constexpr std::chrono::milliseconds kDrainIdleWindow{1000};
+// How long a connection closed after its response may still be read and discarded (in all).
+constexpr std::chrono::milliseconds kLingerTime{2000};
 
 template <class Stream>
 class Session : public Drainable, public std::enable_shared_from_this<Session<Stream>> {
@@ -235,33 +237,30 @@ class Session : public Drainable, public std::enable_shared_from_this<Session<St
     do_idle();
   }
 
-  // After a final response: stop sending, then read and discard until the client closes (at
-  // most 1 s), so that closing never resets a connection whose response is still unread.
+  // After a final response: close_notify (TLS) and FIN, then read and discard what the client
+  // still sends (the rest of an upload past the cap, its close_notify) until it closes or
+  // kLingerTime has passed. Closing a socket with unread input resets the connection, and a reset
+  // can discard the response before the client has read it.
   void linger() {
     phase_ = Phase::Closing;
-    if constexpr (kTls) {
-      lowest().expires_after(std::chrono::seconds(1));
+    lowest().expires_after(kLingerTime);
+    if constexpr (kTls)
       stream_.async_shutdown(
           beast::bind_front_handler(&Session::on_shutdown, this->shared_from_this()));
-    } else {
-      beast::error_code ec;
-      lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
-      discard({}, 0);
-    }
+    else
+      on_shutdown({});
   }
 
-  void on_shutdown(beast::error_code) {
-    beast::error_code ec;
+  void on_shutdown(beast::error_code ec) {
+    if (ec) return close_now();
     lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
-    close_now();
+    discard({}, 0);
   }
 
   void discard(beast::error_code ec, std::size_t) {
     if (ec) return close_now();
-    lowest().expires_after(std::chrono::seconds(1));
-    lowest().async_read_some(
-        net::buffer(scratch_),
-        beast::bind_front_handler(&Session::discard, this->shared_from_this()));
+    stream_.async_read_some(net::buffer(scratch_),
+                            beast::bind_front_handler(&Session::discard, this->shared_from_this()));
   }
 
   void close_now() {

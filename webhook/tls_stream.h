@@ -251,14 +251,15 @@ class TlsStream {
                        [b](SSL* ssl) { return SSL_write(ssl, b.data(), clamp(b.size())); });
   }
 
-  // Sends close_notify, then waits for the peer's (or its EOF) until the deadline.
-  // Handler: void(error_code).
+  // Sends close_notify (nothing after a fatal error) without waiting for the peer's: reads may
+  // follow, and the peer's close_notify ends them with net::error::eof. (A second SSL_shutdown
+  // would fail on application data the peer sent first.) Handler: void(error_code).
   template <class Handler>
   auto async_shutdown(Handler&& handler) {
     return start<false>(std::forward<Handler>(handler), state_->failed ? Start::Done : Start::Call,
                         [](SSL* ssl) {
                           int r = SSL_shutdown(ssl);  // 0: ours sent, theirs not yet read
-                          return r == 0 ? SSL_shutdown(ssl) : r;
+                          return r == 0 ? 1 : r;
                         });
   }
 

@@ -6,7 +6,7 @@ packages=(
   build-essential cmake pkg-config ccache git
   libboost-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libgit2-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev libsimdjson-dev libgoogle-perftools-dev
-  openssl curl jq yq
+  openssl curl jq yq python3
   golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev
 )
 if [ "${1:-}" = "--bench" ]; then

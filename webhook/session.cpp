@@ -243,6 +243,7 @@ class Session : public Drainable, public std::enable_shared_from_this<Session<St
   // can discard the response before the client has read it.
   void linger() {
     phase_ = Phase::Closing;
+    linger_end_ = std::chrono::steady_clock::now() + kLingerTime;
     lowest().expires_after(kLingerTime);
     if constexpr (kTls)
       stream_.async_shutdown(
@@ -257,8 +258,10 @@ class Session : public Drainable, public std::enable_shared_from_this<Session<St
     discard({}, 0);
   }
 
+  // The deadline cancels a read that waits; a client sending faster than it is discarded never
+  // lets a read wait, hence the clock.
   void discard(beast::error_code ec, std::size_t) {
-    if (ec) return close_now();
+    if (ec || std::chrono::steady_clock::now() >= linger_end_) return close_now();
     stream_.async_read_some(net::buffer(scratch_),
                             beast::bind_front_handler(&Session::discard, this->shared_from_this()));
   }
@@ -284,6 +287,7 @@ class Session : public Drainable, public std::enable_shared_from_this<Session<St
   SteadyTime started_;
   std::optional<SteadyTime> deadline_;
   std::chrono::steady_clock::duration body_timeout_{};
+  SteadyTime linger_end_;
   char scratch_[4096];
 };
 

@@ -136,6 +136,20 @@ case_oversized() {
       -H 'Content-Type: application/json' "https://localhost:$fg_port/validate" 2>"$T/up.err") || true
     [[ $code == 413 ]] || fail "1 GiB upload, try $i: want 413, got $code $(cat "$T/up.err")"
   done
+  # ... but not for ever: a client that keeps sending faster than the server discards (a read
+  # never waits, so only the clock can end it) is cut off kLingerTime (2 s) after the 413, over
+  # TLS and on the plain metrics port alike.
+  local cut
+  cut=$(python3 "$here/flood_upload.py" "$fg_port" /validate --cafile "$fg_tmp/pki/ca.crt" --seconds 10) ||
+    fail "TLS upload flood past the 413: $cut"
+  echo "TLS flood cut after $cut"
+  awk -v t="${cut%% *}" 'BEGIN { exit !(t < 3.5) }' || fail "TLS flood cut after $cut, want ~2 s"
+  stop_server
+  start_server --max-body-bytes 1048576 --metrics-listen 127.0.0.1:0
+  cut=$(python3 "$here/flood_upload.py" "$fg_metrics_port" /metrics --seconds 10) ||
+    fail "plain upload flood past the 413: $cut"
+  echo "plain flood cut after $cut"
+  awk -v t="${cut%% *}" 'BEGIN { exit !(t < 3.5) }' || fail "plain flood cut after $cut, want ~2 s"
   # The default cap is 7 MiB.
   stop_server
   start_server

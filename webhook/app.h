@@ -23,11 +23,12 @@
 
 #include "freightgate/admission/engine.h"
 #include "metrics.h"
+#include "request_body.h"
 
 namespace freightgate::webhook {
 
 namespace http = boost::beast::http;
-using Request = http::request<http::string_body>;
+using Request = http::request<RequestBody>;
 using Response = http::response<http::string_body>;
 using SteadyTime = std::chrono::steady_clock::time_point;
 

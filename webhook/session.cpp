@@ -277,7 +277,7 @@ class Session : public Drainable, public std::enable_shared_from_this<Session<St
   Stream stream_;
   SessionEnv& env_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::request_parser<RequestBody>> parser_;
   std::optional<http::response<http::empty_body>> continue_;
   std::optional<Response> res_;
   Phase phase_ = Phase::Handshake;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
 #include <vector>
 
 #include "freightgate/model/json_reader.h"
@@ -186,3 +188,70 @@ TEST(JsonView, ParsingAgainReplacesTheDocument) {
 }
 
 }  // namespace
+
+// Depth counts every container, empty ones too (root = 1), as nlohmann's tree has them; simdjson
+// counts only containers that hold something, so the limit is checked at its edges: full and
+// empty innermost containers, arrays and objects, at and one past the limit, one document
+// parsing again under other limits.
+TEST(JsonView, DepthLimitCountsEmptyContainers) {
+  // `levels` nested containers, alternating array/object from `object_first`, the innermost
+  // empty or holding 1.
+  auto nest = [](int levels, bool empty, bool object_first) {
+    std::string open, close;
+    for (int i = 0; i < levels; ++i) {
+      const bool object = (i % 2 == 0) == object_first;
+      const bool innermost = i == levels - 1;
+      open += object ? (innermost && empty ? "{" : R"({"k":)") : "[";
+      close.insert(0, object ? "}" : "]");
+    }
+    return open + (empty ? "" : "1") + close;
+  };
+  // The oracle: nlohmann's tree, its depth counted here.
+  auto depth = [](const json& v, auto&& self) -> std::size_t {
+    if (!v.is_structured()) return 0;
+    std::size_t deepest = 0;
+    for (const auto& child : v) deepest = std::max(deepest, self(child, self));
+    return deepest + 1;
+  };
+  fm::JsonDocument reused;
+  for (std::size_t limit : {1, 2, 3, 4, 7}) {
+    for (int levels = 1; levels <= 9; ++levels) {
+      for (bool empty : {false, true}) {
+        for (bool object_first : {false, true}) {
+          const std::string text = nest(levels, empty, object_first);
+          ASSERT_EQ(depth(json::parse(text), depth), static_cast<std::size_t>(levels)) << text;
+          const bool within = static_cast<std::size_t>(levels) <= limit;
+          fm::JsonDocument fresh;
+          for (fm::JsonDocument* doc : {&fresh, &reused}) {
+            auto got = doc->parse(text, limit);
+            ASSERT_EQ(got.ok(), within) << text << " limit " << limit;
+            if (!within) {
+              EXPECT_EQ(got.error().message,
+                        "nested deeper than " + std::to_string(limit) + " levels");
+              continue;
+            }
+            EXPECT_EQ(*fm::build_json(*got), json::parse(text)) << text;
+          }
+        }
+      }
+    }
+  }
+}
+
+// A NUL byte anywhere is refused, at its offset, where nlohmann would stop reading at it.
+TEST(JsonView, NulAnywhereIsRefusedAtItsOffset) {
+  const std::string review =
+      R"({"apiVersion":"admission.k8s.io/v1","request":{"uid":"u-1","object":{"a":[1,-2.5e3,true,)"
+      R"(null,"x\"y"],"b":{}},"dryRun":false}})";
+  ASSERT_TRUE(json::accept(review));
+  fm::JsonDocument doc;
+  for (std::size_t at = 0; at <= review.size(); ++at) {
+    std::string text = review;
+    text.insert(at, 1, '\0');
+    auto got = doc.parse(text);
+    ASSERT_FALSE(got.ok()) << "NUL at " << at;
+    EXPECT_EQ(got.error().message,
+              "a NUL byte at offset " + std::to_string(at) + " (JSON text cannot contain one)");
+  }
+  EXPECT_TRUE(doc.parse(review).ok());  // and the document reads again
+}

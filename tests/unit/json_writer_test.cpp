@@ -34,6 +34,25 @@ TEST(JsonWriter, EveryAsciiByteAsNlohmannEscapesIt) {
   }
 }
 
+// Plain runs are skipped 8 bytes at a time: every byte that is not plain, at every offset of
+// strings longer than a word (and next to others), is found as the byte loop finds it.
+TEST(JsonWriter, EveryByteAtEveryOffsetAsNlohmann) {
+  const std::string plain = "0123456789abcdefghijklmnopqrstuvwxyz ~!";
+  for (int c = 0; c < 0x100; ++c) {
+    for (std::size_t at = 0; at < 24; ++at) {
+      std::string s = plain.substr(0, at) + static_cast<char>(c) + plain.substr(at, 20);
+      if (c >= 0xC2 && c <= 0xDF) s.insert(at + 1, 1, '\x80');  // a whole 2-byte sequence
+      std::string out = "x";
+      fm::append_json_string(out, s);
+      ASSERT_EQ(out, "x" + dumped(json(s))) << "byte " << c << " at " << at;
+      s += std::string(1, static_cast<char>(c)) + "tail of twelve";  // two of them
+      out.clear();
+      fm::append_json_string(out, s);
+      ASSERT_EQ(out, dumped(json(s))) << "byte " << c << " at " << at << " twice";
+    }
+  }
+}
+
 TEST(JsonWriter, NonAsciiAndInvalidUtf8AsNlohmann) {
   for (std::string s :
        {std::string("caf\xc3\xa9"), std::string("\xe2\x82\xac \xf0\x9f\x98\x80"),

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include <boost/container/small_vector.hpp>
+
 #include "freightgate/model/json_reader.h"
 #include "freightgate/model/json_writer.h"
 
@@ -228,8 +230,9 @@ class PatchWriter {
   // annotations can be large), in the same order: those `from` has, then those it gains.
   void diff_listed(JsonView from, const Members& listed) {
     const std::size_t len = path_.size();
+    boost::container::small_vector<JsonView, 8> have;  // each listed key looked up once
     for (const auto& [key, want] : listed) {
-      JsonView value = from[key];
+      const JsonView value = have.emplace_back(from[key]);
       if (value.is_absent()) continue;
       token(key);
       if (want.kind == Overlay::Kind::Absent)
@@ -238,8 +241,9 @@ class PatchWriter {
         diff(value, want);
       path_.resize(len);
     }
-    for (const auto& [key, want] : listed) {
-      if (want.kind == Overlay::Kind::Absent || from.contains(key)) continue;
+    for (std::size_t i = 0; i < listed.size(); ++i) {
+      const auto& [key, want] = listed[i];
+      if (want.kind == Overlay::Kind::Absent || !have[i].is_absent()) continue;
       token(key);
       op("add", path_, &want);
       path_.resize(len);

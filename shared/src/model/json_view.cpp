@@ -28,9 +28,15 @@ JsonDocument& scratch_document(std::size_t size, JsonDocument& kept,
 JsonView JsonView::operator[](std::string_view key) const {
   if (!is_object()) return {};
   JsonView found;
-  // The last occurrence wins, as in read_json (and Go's encoding/json).
-  for (dom::key_value_pair m : dom::object(e_))
-    if (m.key == key) found = JsonView(m.value);
+  // The last occurrence wins, as in read_json (and Go's encoding/json). A key's length is read
+  // first and its first byte next, so that most other keys cost no call to memcmp.
+  const dom::object o(e_);
+  for (auto it = o.begin(), end = o.end(); it != end; ++it) {
+    if (it.key_length() != key.size()) continue;
+    const char* k = it.key_c_str();
+    if (key.empty() || (k[0] == key[0] && std::memcmp(k, key.data(), key.size()) == 0))
+      found = JsonView(it.value());
+  }
   return found;
 }
 
@@ -162,34 +168,6 @@ bool operator==(const JsonView& a, const JsonView& b) {
 
 namespace {
 
-// Deepest nesting of objects and arrays on simdjson's tape (root = 1): a linear scan, no
-// recursion. Tape words: type in the top byte; numbers take a second word holding the value.
-std::size_t tape_depth(const dom::document& doc) {
-  const uint64_t* tape = doc.tape.get();
-  const std::size_t end = tape[0] & 0xFFFFFFFFFFFFFFULL;  // the root word points past the end
-  std::size_t depth = 0, deepest = 0;
-  for (std::size_t i = 1; i < end; ++i) {
-    switch (static_cast<char>(tape[i] >> 56)) {
-      case '{':
-      case '[':
-        deepest = std::max(deepest, ++depth);
-        break;
-      case '}':
-      case ']':
-        --depth;
-        break;
-      case 'l':
-      case 'u':
-      case 'd':
-        ++i;
-        break;
-      default:
-        break;
-    }
-  }
-  return deepest;
-}
-
 Error plain(std::string message) { return Error{"", 0, "", "", std::move(message)}; }
 
 std::string too_deep(std::size_t max_depth) {
@@ -199,24 +177,30 @@ std::string too_deep(std::size_t max_depth) {
 }  // namespace
 
 Result<JsonView> JsonDocument::parse(std::string_view text, std::size_t max_depth) {
-  // Both simdjson and nlohmann take a NUL after the value for the end of the text; JSON text
-  // never holds one (inside strings it must be escaped).
-  if (const void* nul = std::memchr(text.data(), '\0', text.size()))
-    return plain("a NUL byte at offset " +
-                 std::to_string(static_cast<const char*>(nul) - text.data()) +
-                 " (JSON text cannot contain one)");
-  // simdjson reads up to SIMDJSON_PADDING bytes past the end: parse a padded copy.
-  auto parse_padded = [&](std::string_view t, dom::element& root) {
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end: parse a padded copy. Its depth
+  // limit counts only containers that hold something, and refuses a depth that reaches it: with
+  // the limit at max_depth, a document it accepts is within max_depth levels by our count too
+  // (empty containers included, root = 1), with no walk of the tape. One it refuses as too
+  // deep may still be within them (a full container at exactly max_depth, or an empty one just
+  // below): it takes nlohmann's path, which counts exactly.
+  auto parse_padded = [&](std::string_view t, std::size_t depth_limit, dom::element& root) {
+    if (parser_.max_depth() != depth_limit) {
+      if (auto e = parser_.allocate(std::max(parser_.capacity(), t.size()), depth_limit)) return e;
+    }
     if (padded_.size() < t.size() + simdjson::SIMDJSON_PADDING)
       padded_.resize(t.size() + simdjson::SIMDJSON_PADDING);
     std::memcpy(padded_.data(), t.data(), t.size());
     return parser_.parse(padded_.data(), t.size(), /*realloc_if_needed=*/false).get(root);
   };
   dom::element root;
-  if (parse_padded(text, root) == simdjson::SUCCESS) {
-    if (tape_depth(parser_.doc) > max_depth) return plain(too_deep(max_depth));
-    return JsonView(root);
-  }
+  if (parse_padded(text, max_depth, root) == simdjson::SUCCESS) return JsonView(root);
+  // simdjson refuses a NUL anywhere (a control character in a string, a stray byte outside
+  // one), so only refused text is searched for one. nlohmann, below, would take a NUL after the
+  // value for the end of the text; JSON text never holds one (in strings it must be escaped).
+  if (const void* nul = std::memchr(text.data(), '\0', text.size()))
+    return plain("a NUL byte at offset " +
+                 std::to_string(static_cast<const char*>(nul) - text.data()) +
+                 " (JSON text cannot contain one)");
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(text.begin(), text.end());
@@ -237,8 +221,9 @@ Result<JsonView> JsonDocument::parse(std::string_view text, std::size_t max_dept
   }
   // Accepted by nlohmann only (an integer beyond 64 bits, now a double): its own text of the
   // value is what simdjson reads.
+  // (One level more for simdjson: a full container at exactly max_depth is within it.)
   const std::string normalized = doc.dump();
-  if (parse_padded(normalized, root) != simdjson::SUCCESS)
+  if (parse_padded(normalized, max_depth + 1, root) != simdjson::SUCCESS)
     return plain("cannot read this JSON text (" + normalized.substr(0, 40) + "...)");
   return JsonView(root);
 }

@@ -255,3 +255,30 @@ TEST(JsonView, NulAnywhereIsRefusedAtItsOffset) {
   }
   EXPECT_TRUE(doc.parse(review).ok());  // and the document reads again
 }
+
+// pick reads what operator[] reads, key by key: the last of repeated keys, absent ones absent,
+// nothing from a value that is not an object; keys of equal length and first byte told apart.
+TEST(JsonView, PickReadsWhatLookupsRead) {
+  fm::JsonDocument doc;
+  static constexpr std::string_view kKeys[] = {"a", "ab", "ac", "", "b", "zz", "a\"b"};
+  for (const char* text :
+       {R"({"a":1,"ab":2,"ac":3,"":4,"b":[5],"a\"b":6})", R"({"ab":1,"ab":2,"a":{"x":1},"a":7})",
+        R"({"ac":null,"b":{},"zz":"z","zz":"last","":"e","":""})", R"({})", R"([1,2])", R"("a")"}) {
+    auto root = doc.parse(text);
+    ASSERT_TRUE(root.ok()) << text;
+    fm::JsonView found[std::size(kKeys)];
+    root->pick(kKeys, found);
+    for (std::size_t i = 0; i < std::size(kKeys); ++i) {
+      const fm::JsonView one = (*root)[kKeys[i]];
+      EXPECT_EQ(found[i].is_absent(), one.is_absent()) << text << " " << kKeys[i];
+      if (!one.is_absent()) {
+        EXPECT_EQ(*fm::build_json(found[i]), *fm::build_json(one)) << text << " " << kKeys[i];
+      }
+    }
+  }
+  auto dup = doc.parse(R"({"ab":1,"ab":2})");
+  fm::JsonView got[1];
+  static constexpr std::string_view kAb[] = {"ab"};
+  dup->pick(kAb, got);
+  EXPECT_EQ(*fm::build_json(got[0]), json(2));  // the last occurrence
+}

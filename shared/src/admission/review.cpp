@@ -34,29 +34,29 @@ std::string text_of(JsonView v) {
   return j ? j->dump(-1, ' ', false, json::error_handler_t::replace) : "?";
 }
 
-// Reads an optional string member; a present non-string value is an error.
-Result<std::string> opt_string(JsonView obj, const char* key, const std::string& at) {
-  JsonView v = obj[key];
-  if (v.is_null()) return std::string();
-  if (!v.is_string()) return bad(at + key, "must be a string");
-  return std::string(v.str());
+// Reads an optional string member's value `v` into *out; a present non-string value is an
+// error at `at` + `key`.
+Status opt_string(JsonView v, std::string_view at, std::string_view key, std::string& out) {
+  if (v.is_null()) {
+    out.clear();
+    return ok_status();
+  }
+  if (!v.is_string()) return bad(std::string(at).append(key), "must be a string");
+  out.assign(v.str());
+  return ok_status();
 }
 
-Status read_gvk(JsonView req, const char* key, std::string& group, std::string& version,
+Status read_gvk(JsonView gvk, const char* key, std::string& group, std::string& version,
                 std::string& kind_or_resource, const char* last) {
-  JsonView gvk = req[key];
   if (gvk.is_null()) return ok_status();
   if (!gvk.is_object()) return bad(std::string("request.") + key, "must be an object");
   const std::string at = std::string("request.") + key + ".";
-  auto g = opt_string(gvk, "group", at);
-  if (!g) return g.error();
-  auto v = opt_string(gvk, "version", at);
-  if (!v) return v.error();
-  auto k = opt_string(gvk, last, at);
-  if (!k) return k.error();
-  group = *g;
-  version = *v;
-  kind_or_resource = *k;
+  const std::string_view keys[] = {"group", "version", last};
+  JsonView m[3];
+  gvk.pick(keys, m);
+  std::string* dst[] = {&group, &version, &kind_or_resource};
+  for (std::size_t i = 0; i < 3; ++i)
+    if (auto s = opt_string(m[i], at, keys[i], *dst[i]); !s) return s;
   return ok_status();
 }
 
@@ -70,22 +70,20 @@ Result<std::vector<std::string>> string_list(JsonView list, const std::string& a
   return out;
 }
 
-Status read_user(JsonView req, UserInfo& user) {
-  JsonView u = req["userInfo"];
+Status read_user(JsonView u, UserInfo& user) {
   if (u.is_null()) return ok_status();
   if (!u.is_object()) return bad("request.userInfo", "must be an object");
-  auto name = opt_string(u, "username", "request.userInfo.");
-  if (!name) return name.error();
-  user.username = *name;
-  auto uid = opt_string(u, "uid", "request.userInfo.");
-  if (!uid) return uid.error();
-  user.uid = *uid;
-  if (JsonView g = u["groups"]; !g.is_null()) {
+  static constexpr std::string_view kKeys[] = {"username", "uid", "groups", "extra"};
+  JsonView m[std::size(kKeys)];
+  u.pick(kKeys, m);
+  if (auto s = opt_string(m[0], "request.userInfo.", kKeys[0], user.username); !s) return s;
+  if (auto s = opt_string(m[1], "request.userInfo.", kKeys[1], user.uid); !s) return s;
+  if (JsonView g = m[2]; !g.is_null()) {
     auto groups = string_list(g, "request.userInfo.groups");
     if (!groups) return groups.error();
     user.groups = std::move(*groups);
   }
-  if (JsonView x = u["extra"]; !x.is_null()) {
+  if (JsonView x = m[3]; !x.is_null()) {
     if (!x.is_object()) return bad("request.userInfo.extra", "must be a map of string lists");
     // In key order, so that the first bad entry named is always the same one.
     for (const auto& [k, vs] : x.members()) {
@@ -134,49 +132,64 @@ bool unread(std::span<const std::string> path, const json&) {
 
 Result<ReviewView> read_review(JsonView doc) {
   if (!doc.is_object()) return bad("", "body must be a JSON object");
-  JsonView api = doc["apiVersion"];
+  // Each object's members read in one walk (JsonView::pick), then checked in this order.
+  static constexpr std::string_view kTop[] = {"apiVersion", "kind", "request"};
+  JsonView top[std::size(kTop)];
+  doc.pick(kTop, top);
+  const auto [api, kind, req] = top;
   if (api.str() != "admission.k8s.io/v1")
     return bad("apiVersion", "must be \"admission.k8s.io/v1\" (got " + text_of(api) + ")");
-  JsonView kind = doc["kind"];
   if (kind.str() != "AdmissionReview")
     return bad("kind", "must be \"AdmissionReview\" (got " + text_of(kind) + ")");
-  JsonView req = doc["request"];
   if (!req.is_object())
     return bad("request", "required: an AdmissionReview sent to a webhook carries a request");
 
+  enum {
+    kUid,
+    kKind,
+    kResource,
+    kSubResource,
+    kName,
+    kNamespace,
+    kOperation,
+    kUserInfo,
+    kObject,
+    kOldObject,
+    kDryRun
+  };
+  static constexpr std::string_view kRequest[] = {"uid",    "kind",      "resource",  "subResource",
+                                                  "name",   "namespace", "operation", "userInfo",
+                                                  "object", "oldObject", "dryRun"};
+  JsonView m[std::size(kRequest)];
+  req.pick(kRequest, m);
+
   ReviewView review;
   RequestInfo& r = review.info;
-  auto uid = opt_string(req, "uid", "request.");
-  if (!uid) return uid.error();
-  if (uid->empty()) return bad("request.uid", "required");
-  r.uid = *uid;
-  if (auto s = read_gvk(req, "kind", r.kind.group, r.kind.version, r.kind.kind, "kind"); !s)
+  if (auto s = opt_string(m[kUid], "request.", "uid", r.uid); !s) return s.error();
+  if (r.uid.empty()) return bad("request.uid", "required");
+  if (auto s = read_gvk(m[kKind], "kind", r.kind.group, r.kind.version, r.kind.kind, "kind"); !s)
     return s.error();
-  if (auto s = read_gvk(req, "resource", r.resource.group, r.resource.version, r.resource.resource,
-                        "resource");
+  if (auto s = read_gvk(m[kResource], "resource", r.resource.group, r.resource.version,
+                        r.resource.resource, "resource");
       !s)
     return s.error();
-  for (auto [key, dst] : {std::pair<const char*, std::string*>{"subResource", &r.subResource},
-                          {"name", &r.name},
-                          {"namespace", &r.namespace_},
-                          {"operation", &r.operation}}) {
-    auto v = opt_string(req, key, "request.");
-    if (!v) return v.error();
-    *dst = *v;
+  for (int i : {kSubResource, kName, kNamespace, kOperation}) {
+    std::string* dst[] = {&r.subResource, &r.name, &r.namespace_, &r.operation};
+    if (auto s = opt_string(m[i], "request.", kRequest[i], *dst[i - kSubResource]); !s)
+      return s.error();
   }
   static const char* kOps[] = {"CREATE", "UPDATE", "DELETE", "CONNECT"};
   if (std::find(std::begin(kOps), std::end(kOps), r.operation) == std::end(kOps))
     return bad("request.operation",
                "must be one of CREATE, UPDATE, DELETE, CONNECT (got \"" + r.operation + "\")");
-  if (auto s = read_user(req, r.userInfo); !s) return s.error();
-  review.object = req["object"];
-  review.oldObject = req["oldObject"];
-  for (auto [key, v] : {std::pair<const char*, JsonView>{"object", review.object},
-                        {"oldObject", review.oldObject}}) {
-    if (!v.is_null() && !v.is_object())
-      return bad(std::string("request.") + key, "must be an object");
+  if (auto s = read_user(m[kUserInfo], r.userInfo); !s) return s.error();
+  review.object = m[kObject];
+  review.oldObject = m[kOldObject];
+  for (int i : {kObject, kOldObject}) {
+    if (!m[i].is_null() && !m[i].is_object())
+      return bad("request." + std::string(kRequest[i]), "must be an object");
   }
-  if (JsonView d = req["dryRun"]; !d.is_null()) {
+  if (JsonView d = m[kDryRun]; !d.is_null()) {
     if (!d.is_bool()) return bad("request.dryRun", "must be a boolean");
     r.dryRun = bool(d.element());
   }

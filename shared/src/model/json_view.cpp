@@ -25,19 +25,35 @@ JsonDocument& scratch_document(std::size_t size, JsonDocument& kept,
   return size > kKeptCapacity ? own.emplace() : kept;
 }
 
+namespace {
+
+// Whether the member at `it` has the key `key`: its length first, its first byte next, so that
+// most other keys cost no call to memcmp.
+bool key_is(const dom::object::iterator& it, std::string_view key) {
+  if (it.key_length() != key.size()) return false;
+  const char* k = it.key_c_str();
+  return key.empty() || (k[0] == key[0] && std::memcmp(k, key.data(), key.size()) == 0);
+}
+
+}  // namespace
+
 JsonView JsonView::operator[](std::string_view key) const {
   if (!is_object()) return {};
   JsonView found;
-  // The last occurrence wins, as in read_json (and Go's encoding/json). A key's length is read
-  // first and its first byte next, so that most other keys cost no call to memcmp.
+  // The last occurrence wins, as in read_json (and Go's encoding/json).
   const dom::object o(e_);
-  for (auto it = o.begin(), end = o.end(); it != end; ++it) {
-    if (it.key_length() != key.size()) continue;
-    const char* k = it.key_c_str();
-    if (key.empty() || (k[0] == key[0] && std::memcmp(k, key.data(), key.size()) == 0))
-      found = JsonView(it.value());
-  }
+  for (auto it = o.begin(), end = o.end(); it != end; ++it)
+    if (key_is(it, key)) found = JsonView(it.value());
   return found;
+}
+
+void JsonView::pick(const std::string_view* keys, JsonView* found, std::size_t n) const {
+  std::fill(found, found + n, JsonView());
+  if (!is_object()) return;
+  const dom::object o(e_);
+  for (auto it = o.begin(), end = o.end(); it != end; ++it)
+    for (std::size_t i = 0; i < n; ++i)
+      if (key_is(it, keys[i])) found[i] = JsonView(it.value());
 }
 
 JsonView JsonView::at(std::size_t i) const {

@@ -43,6 +43,12 @@ class JsonView {
   // an object.
   JsonView operator[](std::string_view key) const;
   bool contains(std::string_view key) const { return !(*this)[key].is_absent(); }
+  // Members `keys[i]` of an object into `found[i]` (as operator[] reads each), in one walk of
+  // its members: for a reader that wants several members of a large object.
+  template <std::size_t N>
+  void pick(const std::string_view (&keys)[N], JsonView (&found)[N]) const {
+    pick(keys, found, N);
+  }
   // Element `i` of an array; absent past the end or when this is not an array.
   JsonView at(std::size_t i) const;
 
@@ -63,6 +69,8 @@ class JsonView {
   simdjson::dom::element element() const { return e_; }
 
  private:
+  void pick(const std::string_view* keys, JsonView* found, std::size_t n) const;
+
   simdjson::dom::element e_;
   bool present_ = false;
 };

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -281,4 +282,26 @@ TEST(JsonView, PickReadsWhatLookupsRead) {
   static constexpr std::string_view kAb[] = {"ab"};
   dup->pick(kAb, got);
   EXPECT_EQ(*fm::build_json(got[0]), json(2));  // the last occurrence
+}
+
+// Limits at the ends of their range: 0 lets only scalars through; a huge one (beyond what
+// simdjson could allocate a level table for) reads documents as the default does.
+TEST(JsonView, DepthLimitsAtTheEndsOfTheirRange) {
+  fm::JsonDocument doc;
+  for (const char* text : {"{}", "[]", "[1]", R"({"a":{}})"}) {
+    auto got = doc.parse(text, 0);
+    ASSERT_FALSE(got.ok()) << text;
+    EXPECT_EQ(got.error().message, "nested deeper than 0 levels") << text;
+  }
+  for (const char* text : {"1", "\"s\"", "null", "123456789012345678901234567890"})
+    EXPECT_TRUE(doc.parse(text, 0).ok()) << text;
+  for (std::size_t huge : {std::size_t(1) << 40, std::numeric_limits<std::size_t>::max()}) {
+    for (const char* text : {"{}", "[[1]]", R"({"a":[{"b":null}]})", "7"}) {
+      auto got = doc.parse(text, huge);
+      ASSERT_TRUE(got.ok()) << text << ": " << got.error().message;
+      EXPECT_EQ(*fm::build_json(*got), json::parse(text)) << text;
+    }
+  }
+  EXPECT_TRUE(doc.parse("[[1]]", 2).ok());  // and back to a small limit
+  EXPECT_FALSE(doc.parse("[[[1]]]", 2).ok());
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <optional>
 
 namespace freightgate::model {
@@ -208,8 +209,15 @@ Result<JsonView> JsonDocument::parse(std::string_view text, std::size_t max_dept
     std::memcpy(padded_.data(), t.data(), t.size());
     return parser_.parse(padded_.data(), t.size(), /*realloc_if_needed=*/false).get(root);
   };
+  // simdjson sizes two arrays by its limit and writes the root's level whatever the limit: it
+  // gets a limit from 1 to its default (1,024), as before, and a max_depth of 0 (scalars
+  // only) goes to nlohmann's path.
+  auto simdjson_limit = [](std::size_t depth) {
+    return std::clamp<std::size_t>(depth, 1, simdjson::DEFAULT_MAX_DEPTH);
+  };
   dom::element root;
-  if (parse_padded(text, max_depth, root) == simdjson::SUCCESS) return JsonView(root);
+  if (max_depth > 0 && parse_padded(text, simdjson_limit(max_depth), root) == simdjson::SUCCESS)
+    return JsonView(root);
   // simdjson refuses a NUL anywhere (a control character in a string, a stray byte outside
   // one), so only refused text is searched for one. nlohmann, below, would take a NUL after the
   // value for the end of the text; JSON text never holds one (in strings it must be escaped).
@@ -238,8 +246,10 @@ Result<JsonView> JsonDocument::parse(std::string_view text, std::size_t max_dept
   // Accepted by nlohmann only (an integer beyond 64 bits, now a double): its own text of the
   // value is what simdjson reads.
   // (One level more for simdjson: a full container at exactly max_depth is within it.)
+  const std::size_t one_more =
+      max_depth == std::numeric_limits<std::size_t>::max() ? max_depth : max_depth + 1;
   const std::string normalized = doc.dump();
-  if (parse_padded(normalized, max_depth + 1, root) != simdjson::SUCCESS)
+  if (parse_padded(normalized, simdjson_limit(one_more), root) != simdjson::SUCCESS)
     return plain("cannot read this JSON text (" + normalized.substr(0, 40) + "...)");
   return JsonView(root);
 }

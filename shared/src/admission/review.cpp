@@ -173,11 +173,12 @@ Result<ReviewView> read_review(JsonView doc) {
                         r.resource.resource, "resource");
       !s)
     return s.error();
-  for (int i : {kSubResource, kName, kNamespace, kOperation}) {
-    std::string* dst[] = {&r.subResource, &r.name, &r.namespace_, &r.operation};
-    if (auto s = opt_string(m[i], "request.", kRequest[i], *dst[i - kSubResource]); !s)
-      return s.error();
-  }
+  const std::pair<int, std::string*> strings[] = {{kSubResource, &r.subResource},
+                                                  {kName, &r.name},
+                                                  {kNamespace, &r.namespace_},
+                                                  {kOperation, &r.operation}};
+  for (auto [i, dst] : strings)
+    if (auto s = opt_string(m[i], "request.", kRequest[i], *dst); !s) return s.error();
   static const char* kOps[] = {"CREATE", "UPDATE", "DELETE", "CONNECT"};
   if (std::find(std::begin(kOps), std::end(kOps), r.operation) == std::end(kOps))
     return bad("request.operation",
